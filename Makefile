@@ -1,0 +1,88 @@
+# rocketmart — `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+RAW_DIR ?= data/raw
+DB ?= warehouse/rocketmart.duckdb
+EXPORT_DIR ?= exports
+SAMPLE_VISITORS ?= 20000
+SEED ?= 42
+
+# Test datasets (all under build/, never committed)
+TEST_DIR := build/test
+TEST_VISITORS ?= 30000
+TEST_BAD_ROWS ?= 25
+SHARED_DATA ?= ../shared/data/retailrocket
+
+export ROCKETMART_RAW_DIR ?= $(RAW_DIR)
+export ROCKETMART_DB ?= $(DB)
+
+.PHONY: help setup data build run export lint format test test-dbt test-py bench clean
+
+help: ## List every target with one line each
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
+		| awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the project with its dev tools
+
+data: setup ## Generate a sample dataset into data/raw when it holds no events.csv
+	@if [ ! -f "$(RAW_DIR)/events.csv" ]; then \
+		echo "No $(RAW_DIR)/events.csv: generating $(SAMPLE_VISITORS) visitors (seed $(SEED))"; \
+		$(BIN)/rocketmart generate --out "$(RAW_DIR)" --visitors $(SAMPLE_VISITORS) \
+			--seed $(SEED) --with-properties; \
+	fi
+
+build: data ## dbt build from ROCKETMART_RAW_DIR into the warehouse ROCKETMART_DB
+	$(BIN)/dbt build --profiles-dir .
+
+run: build ## Set up, generate data if needed, build and export the campaign lists
+
+lint: setup ## ruff (Python) and sqlfluff (SQL, dbt templater, duckdb dialect)
+	$(BIN)/ruff check python bench models
+	$(BIN)/ruff format --check python bench models
+	$(BIN)/sqlfluff lint models tests --disable-progress-bar
+
+format: setup ## Auto-fix what ruff and sqlfluff can
+	$(BIN)/ruff check --fix python bench models
+	$(BIN)/ruff format python bench models
+	$(BIN)/sqlfluff fix models --disable-progress-bar
+
+test-dbt: setup ## dbt build on generated data (with/without properties) and the real sample
+	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)/real/raw
+	$(BIN)/rocketmart generate --out $(TEST_DIR)/generated/raw --visitors $(TEST_VISITORS) \
+		--seed $(SEED) --with-properties --bad-rows $(TEST_BAD_ROWS)
+	ROCKETMART_RAW_DIR=$(TEST_DIR)/generated/raw ROCKETMART_DB=$(TEST_DIR)/generated.duckdb \
+		$(BIN)/dbt build --profiles-dir .
+	$(BIN)/rocketmart generate --out $(TEST_DIR)/no_properties/raw --visitors 5000 --seed 7
+	ROCKETMART_RAW_DIR=$(TEST_DIR)/no_properties/raw ROCKETMART_DB=$(TEST_DIR)/no_properties.duckdb \
+		$(BIN)/dbt build --profiles-dir .
+	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(TEST_DIR)/real/raw/events.csv
+	cp $(SHARED_DATA)/category_tree.csv $(TEST_DIR)/real/raw/category_tree.csv
+	ROCKETMART_RAW_DIR=$(TEST_DIR)/real/raw ROCKETMART_DB=$(TEST_DIR)/real.duckdb \
+		$(BIN)/dbt build --profiles-dir .
+
+test-py: setup ## pytest (python/tests); reuses the warehouses built by test-dbt
+	status=0; ROCKETMART_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/pytest -q || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
+	exit $$status
+
+test: setup lint test-dbt test-py ## Lint, dbt build on test data, then pytest
+
+bench: setup ## Full-scale benchmark (see bench/README.md); writes bench/results.md
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run_bench.py
+
+clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
+	rm -rf build target logs dbt_packages .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+with
+
+base_events as (
+    select * from {{ ref('base_retailrocket__events') }}
+    where quarantine_reason is not null
+),
+
+expanded as (
+    select
+        *,
+        {{ expand_occurrences('n_rows') }} as occurrence
+    from base_events
+),
+
+final as (
+    select
+        -- ids
+        md5(concat_ws('|', file_name, coalesce(raw_line, ''), occurrence)) as quarantine_id,
+        file_name,
+        occurrence,
+        -- the raw input
+        raw_line,
+        string_split(raw_line, ',') as raw_fields,
+        -- why
+        quarantine_reason,
+        -- what could be parsed (null where it could not)
+        event_epoch_ms,
+        visitor_id,
+        event_type,
+        item_id,
+        transaction_id
+    from expanded
+)
+
+select * from final

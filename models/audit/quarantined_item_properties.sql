@@ -1,0 +1,39 @@
+with
+
+base_item_properties as (
+    select * from {{ ref('base_retailrocket__item_properties') }}
+    where quarantine_reason is not null
+),
+
+expanded as (
+    select
+        *,
+        {{ expand_occurrences('n_rows') }} as occurrence
+    from base_item_properties
+),
+
+final as (
+    select
+        -- ids
+        md5(concat_ws(
+            '|',
+            file_name,
+            coalesce(raw_timestamp, ''),
+            coalesce(raw_itemid, ''),
+            coalesce(raw_property, ''),
+            coalesce(raw_value, ''),
+            occurrence
+        )) as quarantine_id,
+        file_name,
+        occurrence,
+        -- the raw input
+        raw_timestamp,
+        raw_itemid,
+        raw_property,
+        raw_value,
+        -- why
+        quarantine_reason
+    from expanded
+)
+
+select * from final

@@ -1,0 +1,140 @@
+{#-
+    The one scan of item_properties_part*.csv (they hold ~20 M rows at full scale, so
+    they are read once). One row per distinct raw line of a kept property key
+    (categoryid, available, 790 = price) or of a malformed line, with its number of
+    occurrences, the parsed value and a quarantine_reason (null = clean):
+      unparseable             missing fields, non-numeric timestamp/itemid, empty key
+      timestamp_out_of_range  outside [2000-01-01, 2100-01-01)
+      invalid_value           categoryid not a non-negative integer, available not 0/1,
+                              790 not of the form n<number>
+      conflicting_value       another value of the same item and key at the same
+                              timestamp sorts first (that one is kept)
+    Well-formed lines of the other keys are out of scope: they are tallied in one row
+    per file (is_out_of_scope) so load_reconciliation can account for every raw line.
+-#}
+with
+
+raw_item_properties as (
+    select * from {{ source('retailrocket', 'item_properties') }}
+),
+
+tagged as (
+    select
+        file_name,
+        raw_timestamp,
+        raw_itemid,
+        raw_property,
+        raw_value,
+        (
+            try_cast(trim(raw_timestamp) as bigint) is null
+            or try_cast(trim(raw_itemid) as bigint) is null
+            or coalesce(trim(raw_property), '') = ''
+            or raw_value is null
+        ) as is_malformed,
+        trim(raw_property) in ('categoryid', 'available', '790') as is_kept_property
+    from raw_item_properties
+),
+
+collapsed as (
+    select
+        file_name,
+        not(is_malformed or is_kept_property) as is_out_of_scope,
+        case when is_malformed or is_kept_property then raw_timestamp end as raw_timestamp,
+        case when is_malformed or is_kept_property then raw_itemid end as raw_itemid,
+        case when is_malformed or is_kept_property then raw_property end as raw_property,
+        case when is_malformed or is_kept_property then raw_value end as raw_value,
+        is_malformed,
+        count(*) as n_rows
+    from tagged
+    group by all
+),
+
+parsed as (
+    select
+        *,
+        try_cast(trim(raw_timestamp) as bigint) as changed_epoch_ms,
+        try_cast(trim(raw_itemid) as bigint) as item_id,
+        trim(raw_property) as property_key,
+        trim(raw_value) as property_value
+    from collapsed
+),
+
+typed as (
+    select
+        *,
+        case when property_key = 'categoryid' then try_cast(property_value as bigint) end
+            as category_id,
+        case
+            when property_key = 'available' and property_value in ('0', '1')
+                then property_value = '1'
+        end as is_available,
+        case
+            when
+                property_key = '790'
+                and regexp_full_match(property_value, 'n-?[0-9]+(\.[0-9]+)?')
+                then try_cast(substr(property_value, 2) as double)
+        end as price
+    from parsed
+),
+
+validated as (
+    select
+        *,
+        case
+            when is_out_of_scope then null
+            when is_malformed then 'unparseable'
+            when
+                changed_epoch_ms < {{ epoch_ms_lower_bound() }}
+                or changed_epoch_ms >= {{ epoch_ms_upper_bound() }}
+                then 'timestamp_out_of_range'
+            when
+                (property_key = 'categoryid' and coalesce(category_id, -1) < 0)
+                or (property_key = 'available' and is_available is null)
+                or (property_key = '790' and price is null)
+                then 'invalid_value'
+        end as invalid_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        row_number() over same_change as occurrence_rank,
+        first_value(property_value) over same_change as winning_value
+    from validated
+    window same_change as (
+        partition by
+            invalid_reason is null and not is_out_of_scope,
+            item_id,
+            property_key,
+            changed_epoch_ms
+        order by property_value, file_name
+    )
+),
+
+final as (
+    select
+        file_name,
+        is_out_of_scope,
+        raw_timestamp,
+        raw_itemid,
+        raw_property,
+        raw_value,
+        n_rows,
+        changed_epoch_ms,
+        item_id,
+        property_key,
+        category_id,
+        is_available,
+        price,
+        case
+            when invalid_reason is not null then invalid_reason
+            when not is_out_of_scope and property_value != winning_value
+                then 'conflicting_value'
+        end as quarantine_reason,
+        not is_out_of_scope and invalid_reason is null and occurrence_rank = 1
+            as is_first_occurrence
+    from ranked
+)
+
+select * from final
