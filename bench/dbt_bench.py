@@ -1,0 +1,180 @@
+"""(b) + (c) The dbt build: wall time, models-only time, per-model times, peak memory.
+
+Every repetition builds into a fresh DuckDB file. ``dbt build`` runs with its own
+``--target-path`` under the cache, so ``run_results.json`` (per-node timings) and
+``manifest.json`` (language and folder of each model) are read from there. The models-only
+time is taken two ways: the sum of model execution times inside the build, and the wall
+time of a separate ``dbt run`` (after an untimed ``dbt seed``) on a fresh file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from harness import BenchError, Stats, run_measured, tail
+
+
+def dbt_executable() -> str:
+    exe = Path(sys.executable).with_name("dbt")
+    if not exe.exists():
+        raise BenchError(f"{exe} not found: run `make setup` first")
+    return str(exe)
+
+
+class DbtRunner:
+    def __init__(self, repo: Path, raw_dir: Path, work: Path) -> None:
+        self.repo = repo
+        self.raw_dir = raw_dir
+        self.work = work
+        self.db = work / "warehouse.duckdb"
+        self.target = work / "target"
+        self.logs = work / "logs"
+        self.env = {
+            "ROCKETMART_RAW_DIR": str(raw_dir.resolve()),
+            "ROCKETMART_DB": str(self.db.resolve()),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+
+    def fresh_db(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        for stale in (self.db, self.db.with_name(self.db.name + ".wal")):
+            stale.unlink(missing_ok=True)
+
+    def command(self, verb: str) -> list[str]:
+        return [
+            dbt_executable(),
+            verb,
+            "--profiles-dir",
+            str(self.repo),
+            "--project-dir",
+            str(self.repo),
+            "--target-path",
+            str(self.target.resolve()),
+            "--log-path",
+            str(self.logs.resolve()),
+        ]
+
+    def run(self, verb: str, log_name: str):
+        return run_measured(self.command(verb), self.work / log_name, env=self.env, cwd=self.repo)
+
+
+def _parse_ts(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def parse_run_results(target: Path) -> dict:
+    """Per-node status and times, with the language and folder of each model."""
+    results = json.loads((target / "run_results.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
+    nodes = manifest.get("nodes", {})
+    parsed = {}
+    for result in results["results"]:
+        uid = result["unique_id"]
+        node = nodes.get(uid, {})
+        execute = [t for t in result.get("timing", []) if t.get("name") == "execute"]
+        parsed[uid] = {
+            "resource_type": uid.split(".", 1)[0],
+            "name": uid.split(".")[-1] if uid.startswith("model.") else uid.split(".", 2)[-1],
+            "status": result["status"],
+            "seconds": float(result.get("execution_time") or 0.0),
+            "language": node.get("language", "sql"),
+            "path": node.get("original_file_path", ""),
+            "started_at": execute[0]["started_at"] if execute else None,
+            "completed_at": execute[0]["completed_at"] if execute else None,
+            "message": result.get("message"),
+        }
+    return parsed
+
+
+def summarise(nodes: dict) -> dict:
+    models = {uid: n for uid, n in nodes.items() if n["resource_type"] == "model"}
+    spans = [
+        (_parse_ts(n["started_at"]), _parse_ts(n["completed_at"]))
+        for n in models.values()
+        if n["started_at"] and n["completed_at"]
+    ]
+    span = (max(e for _, e in spans) - min(s for s, _ in spans)).total_seconds() if spans else 0.0
+    by_type: dict[str, float] = {}
+    for n in nodes.values():
+        by_type[n["resource_type"]] = by_type.get(n["resource_type"], 0.0) + n["seconds"]
+    return {
+        "models_sum": sum(n["seconds"] for n in models.values()),
+        "sql_models_sum": sum(n["seconds"] for n in models.values() if n["language"] == "sql"),
+        "python_models_sum": sum(
+            n["seconds"] for n in models.values() if n["language"] == "python"
+        ),
+        "models_span": span,
+        "by_resource_type": by_type,
+        "n_nodes": len(nodes),
+        "n_models": len(models),
+        "failed": sorted(uid for uid, n in nodes.items() if n["status"] not in ("success", "pass")),
+    }
+
+
+def measure_build(runner: DbtRunner, reps: int) -> dict:
+    wall, peak, models_sum, sql_sum, py_sum, span = (Stats() for _ in range(6))
+    per_node: dict[str, list[float]] = {}
+    last_nodes: dict = {}
+    failures: list[str] = []
+    for rep in range(1, reps + 1):
+        runner.fresh_db()
+        measured = runner.run("build", f"dbt-build-{rep}.log")
+        if not (runner.target / "run_results.json").exists():
+            raise BenchError(f"dbt build wrote no run_results.json:\n{tail(measured.log_path)}")
+        shutil.copy(runner.target / "run_results.json", runner.work / f"run_results-{rep}.json")
+        nodes = parse_run_results(runner.target)
+        summary = summarise(nodes)
+        if measured.returncode != 0 or summary["failed"]:
+            failures.append(
+                f"rep {rep}: exit {measured.returncode}, not successful: "
+                + ", ".join(summary["failed"][:10])
+            )
+        wall.add(measured.seconds)
+        peak.add(measured.peak_mb)
+        models_sum.add(summary["models_sum"])
+        sql_sum.add(summary["sql_models_sum"])
+        py_sum.add(summary["python_models_sum"])
+        span.add(summary["models_span"])
+        for uid, node in nodes.items():
+            per_node.setdefault(uid, []).append(node["seconds"])
+        last_nodes = nodes
+        print(
+            f"[b] dbt build rep {rep}: {measured.seconds:.1f} s wall, models "
+            f"{summary['models_sum']:.1f} s summed, peak {measured.peak_mb:,.0f} MB, "
+            f"{summary['n_nodes']} nodes, exit {measured.returncode}",
+            flush=True,
+        )
+    for uid, node in last_nodes.items():
+        node["times"] = Stats(per_node[uid])
+    return {
+        "wall": wall,
+        "peak_mb": peak,
+        "models_sum": models_sum,
+        "sql_models_sum": sql_sum,
+        "python_models_sum": py_sum,
+        "models_span": span,
+        "nodes": last_nodes,
+        "summary": summarise(last_nodes),
+        "failures": failures,
+    }
+
+
+def measure_run(runner: DbtRunner, reps: int) -> dict:
+    """Wall time of `dbt run` (models only) on a fresh file after an untimed `dbt seed`."""
+    wall, peak = Stats(), Stats()
+    for rep in range(1, reps + 1):
+        runner.fresh_db()
+        seeded = runner.run("seed", f"dbt-seed-{rep}.log")
+        if seeded.returncode != 0:
+            raise BenchError(f"dbt seed failed:\n{tail(seeded.log_path)}")
+        measured = runner.run("run", f"dbt-run-{rep}.log")
+        if measured.returncode != 0:
+            raise BenchError(f"dbt run failed:\n{tail(measured.log_path)}")
+        wall.add(measured.seconds)
+        peak.add(measured.peak_mb)
+        print(f"[b] dbt run rep {rep}: {measured.seconds:.1f} s wall", flush=True)
+    return {"wall": wall, "peak_mb": peak}

@@ -1,0 +1,550 @@
+"""Render bench/results.md from the measured figures."""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+
+from harness import Stats
+
+CORE_METRICS = ("sessions", "funnel", "item_conversion", "bought_together", "churn")
+
+# The models that compute each core metric from the staged events, so the comparison with
+# the pandas step (which starts from loaded, de-duplicated events) is like for like:
+# sessionisation lives in int_events_enriched, the current category in
+# int_item_current_state, the per-visitor last event in int_visitor_activity.
+METRIC_MODELS = {
+    "sessions": ("int_events_enriched", "sessions"),
+    "funnel": ("funnel",),
+    "item_conversion": ("int_item_current_state", "item_conversion"),
+    "bought_together": ("bought_together",),
+    "churn": ("int_visitor_activity", "customer_churn"),
+}
+TARGETS = {
+    "build_seconds": 45.0,
+    "models_vs_floor": 3.0,
+    "similarity_vs_implicit": 1.5,
+    "similarity_overlap": 0.97,
+    "build_peak_mb": 2048.0,
+    "generator_seconds": 60.0,
+    "generator_peak_mb": 4096.0,
+}
+
+
+def _s(value: float) -> str:
+    return "n/a" if value != value else f"{value:.2f} s"  # nan != nan
+
+
+def _mb(value: float) -> str:
+    return "n/a" if value != value else f"{value:,.0f} MB"
+
+
+def _ratio(value: float) -> str:
+    return "n/a" if value != value else f"{value:.2f}×"
+
+
+def _ok(passed: bool | None) -> str:
+    return "n/a" if passed is None else ("**yes**" if passed else "**NO**")
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> dict:
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "cores_usable": len(os.sched_getaffinity(0)),
+        "cpu": model,
+        "memory_gb": psutil.virtual_memory().total / 1024**3,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+    }
+
+
+def mart_time(nodes: dict, names: tuple[str, ...]) -> Stats | None:
+    by_name = {n["name"]: n for uid, n in nodes.items() if uid.startswith("model.")}
+    if any(name not in by_name for name in names):
+        return None
+    per_rep = [
+        sum(vals) for vals in zip(*(by_name[n]["times"].samples for n in names), strict=True)
+    ]
+    return Stats(per_rep)
+
+
+def _phase_total(phases: dict[str, Stats], names) -> Stats:
+    per_rep = [sum(vals) for vals in zip(*(phases[n].samples for n in names), strict=True)]
+    return Stats(per_rep)
+
+
+def render(r: dict) -> str:
+    m = r["machine"]
+    floor = r["floor"]["phases"]
+    pandas_ = r["pandas"]["phases"]
+    build = r["build"]
+    nodes = build["nodes"]
+    floor_load = _phase_total(floor, ("load_events", "load_properties"))
+    floor_metrics = _phase_total(floor, CORE_METRICS)
+    floor_total = _phase_total(floor, ("load_events", "load_properties", *CORE_METRICS))
+    pandas_load = _phase_total(pandas_, ("load_events", "load_properties"))
+    pandas_metrics = _phase_total(pandas_, CORE_METRICS)
+    pandas_total = _phase_total(pandas_, ("load_events", "load_properties", *CORE_METRICS))
+    models_ratio = build["sql_models_sum"].median / floor_total.median
+    gen = r["generator"]
+    sim = r["similarity"]
+    out: list[str] = []
+    add = out.append
+
+    add("# Full-scale benchmark results")
+    add("")
+    add(
+        f"Written by `make bench` (`bench/run_bench.py{' --quick' if r['quick'] else ''}`) "
+        f"on {r['finished_at']}, commit `{r['commit']}`. Every timing is the min and the "
+        f"median of {r['reps']} repetition(s) on the same data; targets are judged on the "
+        "median. Do not edit by hand: the last section comes from `bench/notes.md`."
+    )
+    add("")
+    add("## Machine")
+    add("")
+    add(_row("what", "value"))
+    add(_row("---", "---"))
+    add(_row("CPU cores (usable)", f"{m['cores']} ({m['cores_usable']})"))
+    add(_row("CPU", m["cpu"]))
+    add(_row("memory", f"{m['memory_gb']:.1f} GB"))
+    add(_row("OS", m["os"]))
+    add(_row("load average at start (1/5/15 min)", "/".join(f"{x:.2f}" for x in r["load_start"])))
+    add(_row("load average at end (1/5/15 min)", "/".join(f"{x:.2f}" for x in m["load_average"])))
+    for dist in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "scipy", "implicit"):
+        add(_row(dist, _version(dist)))
+    add(_row("Python", m["python"]))
+    add("")
+    add(
+        "The machine is shared (2 cores): a load average above the core count at start or end "
+        "means other work ran alongside and the figures are pessimistic."
+    )
+    add("")
+
+    mf = r["dataset"]["manifest"]
+    add("## Dataset")
+    add("")
+    add(
+        f"`rocketmart generate --visitors {mf['args']['visitors']:,} --seed {mf['args']['seed']}"
+        f"{' --with-properties' if mf['args'].get('with_properties') else ''}`, cached in "
+        f"`{r['dataset']['dir_rel']}` (key = arguments + generator source hash)."
+    )
+    add("")
+    add(_row("file", "rows", "bytes"))
+    add(_row("---", "---:", "---:"))
+    for name, n_rows in mf["files"].items():
+        add(_row(name, f"{n_rows:,}", f"{r['dataset']['file_bytes'].get(name, 0):,}"))
+    ev = mf["events"]
+    add("")
+    add(
+        f"{ev['rows']['distinct_clean_rows']:,} distinct events, {ev['n_visitors']:,} visitors, "
+        f"{ev['n_items']:,} items with events, {ev['n_transactions']:,} transactions."
+    )
+    add("")
+
+    # ---------------------------------------------------------------- headline
+    add("## Targets")
+    add("")
+    add(_row("target", "measured (median)", "limit", "met"))
+    add(_row("---", "---", "---", "---"))
+    add(
+        _row(
+            "full `dbt build` incl. Python models and all tests",
+            _s(build["wall"].median),
+            "≤ 45 s",
+            _ok(build["wall"].median <= TARGETS["build_seconds"] and not build["failures"]),
+        )
+    )
+    add(
+        _row(
+            "SQL models (summed execution time) / engine floor (load + 5 metrics)",
+            f"{_s(build['sql_models_sum'].median)} / {_s(floor_total.median)} = "
+            f"{_ratio(models_ratio)}",
+            "≤ 3×",
+            _ok(models_ratio <= TARGETS["models_vs_floor"]),
+        )
+    )
+    for metric in CORE_METRICS:
+        mt = mart_time(nodes, METRIC_MODELS[metric])
+        if mt is None:
+            add(_row(f"{metric}: marts vs pandas", "mart not built yet", "≤ 1×", _ok(None)))
+            continue
+        ratio = mt.median / pandas_[metric].median
+        add(
+            _row(
+                f"{metric}: {' + '.join(METRIC_MODELS[metric])} vs pandas",
+                f"{_s(mt.median)} vs {_s(pandas_[metric].median)} = {_ratio(ratio)}",
+                "≤ 1×",
+                _ok(ratio <= 1.0),
+            )
+        )
+    if sim["status"] == "measured":
+        sim_ratio = sim["project"].median / sim["implicit_fit"].median
+        add(
+            _row(
+                "item similarity: `top_k_cosine` vs implicit `CosineRecommender` fit",
+                f"{_s(sim['project'].median)} vs {_s(sim['implicit_fit'].median)} = "
+                f"{_ratio(sim_ratio)}",
+                "≤ 1.5×",
+                _ok(sim_ratio <= TARGETS["similarity_vs_implicit"]),
+            )
+        )
+        ov = sim["overlap"]
+        add(
+            _row(
+                "top-20 overlap with implicit (tie-aware; exact)",
+                f"{ov['tie_aware']:.2%}; {ov['exact']:.2%}",
+                "≥ 97 %",
+                _ok(ov["tie_aware"] >= TARGETS["similarity_overlap"]),
+            )
+        )
+    else:
+        add(_row("item similarity vs implicit", sim["note"], "≤ 1.5×, ≥ 97 %", _ok(None)))
+    add(
+        _row(
+            "peak memory of `dbt build` (process tree)",
+            _mb(build["peak_mb"].max) + " (max of reps)",
+            "≤ 2 GB",
+            _ok(build["peak_mb"].max <= TARGETS["build_peak_mb"]),
+        )
+    )
+    add(
+        _row(
+            "generator time, peak memory",
+            f"{_s(gen['seconds'].median)}, {_mb(gen['peak_mb'].max)}",
+            "≤ 60 s, ≤ 4 GB",
+            _ok(
+                gen["seconds"].median <= TARGETS["generator_seconds"]
+                and gen["peak_mb"].max <= TARGETS["generator_peak_mb"]
+            ),
+        )
+    )
+    add(
+        _row(
+            "pandas baseline equals the marts",
+            ", ".join(f"{k}: {v['pandas']['status']}" for k, v in r["equality"].items()),
+            "all equal",
+            _ok(
+                all(v["pandas"]["status"] == "equal" for v in r["equality"].values())
+                if all(v["pandas"]["status"] != "skipped" for v in r["equality"].values())
+                else None
+            ),
+        )
+    )
+    if build["failures"]:
+        add("")
+        add("dbt build did not fully succeed: " + "; ".join(build["failures"]))
+    add("")
+
+    # ---------------------------------------------------------------- (a) + (d)
+    add("## (a) Engine floor and (d) pandas baseline, step by step")
+    add("")
+    add(
+        "Engine floor: plain DuckDB (Python API, no dbt) into a fresh database file: typed "
+        "`read_csv` of events (exact duplicates dropped) and of the three kept property keys, "
+        "then the five core metrics as tables (`bench/engine_floor.py`). pandas: typed "
+        "`read_csv(engine='pyarrow')`, sort/diff/cumsum sessions, groupby/merge for the rest "
+        "(`bench/pandas_baseline.py`). Mart time: the `dbt build` execution time of the "
+        "models that compute the metric from the staged events (listed)."
+    )
+    add("")
+    add(
+        _row(
+            "step",
+            "DuckDB floor min",
+            "median",
+            "pandas min",
+            "median",
+            "pandas / floor",
+            "marts (median)",
+            "marts / pandas",
+        )
+    )
+    add(_row("---", "---:", "---:", "---:", "---:", "---:", "---", "---:"))
+    for step in ("load_events", "load_properties", *CORE_METRICS):
+        mart_cell, ratio_cell = "", ""
+        if step in METRIC_MODELS:
+            mt = mart_time(nodes, METRIC_MODELS[step])
+            if mt is None:
+                mart_cell = "not built yet"
+            else:
+                mart_cell = f"{_s(mt.median)} ({' + '.join(METRIC_MODELS[step])})"
+                ratio_cell = _ratio(mt.median / pandas_[step].median)
+        add(
+            _row(
+                step,
+                _s(floor[step].min),
+                _s(floor[step].median),
+                _s(pandas_[step].min),
+                _s(pandas_[step].median),
+                _ratio(pandas_[step].median / floor[step].median),
+                mart_cell,
+                ratio_cell,
+            )
+        )
+    for label, fl, pd_ in (
+        ("**load**", floor_load, pandas_load),
+        ("**5 metrics**", floor_metrics, pandas_metrics),
+        ("**total**", floor_total, pandas_total),
+    ):
+        add(
+            _row(
+                label,
+                _s(fl.min),
+                _s(fl.median),
+                _s(pd_.min),
+                _s(pd_.median),
+                _ratio(pd_.median / fl.median),
+                "",
+                "",
+            )
+        )
+    add("")
+    add("### Equality with the marts")
+    add("")
+    add(_row("metric (mart)", "compared columns", "pandas", "DuckDB floor"))
+    add(_row("---", "---", "---", "---"))
+    for metric, entry in r["equality"].items():
+
+        def cell(res: dict) -> str:
+            if res["status"] == "skipped":
+                return "skipped: " + res["note"]
+            if res["status"] == "equal":
+                return f"equal ({res['rows']:,} rows)"
+            return (
+                f"DIFFERS: {res['only_baseline']} rows only in baseline, {res['only_mart']} "
+                f"only in mart, mismatched {res['mismatched']}"
+            )
+
+        columns = ", ".join(entry["pandas"].get("columns", []))
+        add(
+            _row(
+                f"{metric} (`{entry['mart']}`)",
+                columns,
+                cell(entry["pandas"]),
+                cell(entry["floor"]),
+            )
+        )
+    add("")
+
+    # ---------------------------------------------------------------- (b) + (c)
+    add("## (b) dbt build and (c) memory")
+    add("")
+    summary = build["summary"]
+    add(_row("figure", "min", "median"))
+    add(_row("---", "---:", "---:"))
+    add(
+        _row(
+            "`dbt build` wall time (fresh DB file each time)",
+            _s(build["wall"].min),
+            _s(build["wall"].median),
+        )
+    )
+    if r.get("run"):
+        add(
+            _row(
+                "`dbt run` wall time (models only, after an untimed `dbt seed`)",
+                _s(r["run"]["wall"].min),
+                _s(r["run"]["wall"].median),
+            )
+        )
+    add(
+        _row(
+            "models, summed execution time",
+            _s(build["models_sum"].min),
+            _s(build["models_sum"].median),
+        )
+    )
+    add(_row("… SQL models", _s(build["sql_models_sum"].min), _s(build["sql_models_sum"].median)))
+    add(
+        _row(
+            "… Python models",
+            _s(build["python_models_sum"].min),
+            _s(build["python_models_sum"].median),
+        )
+    )
+    add(
+        _row(
+            "models, first start to last end (2 threads)",
+            _s(build["models_span"].min),
+            _s(build["models_span"].median),
+        )
+    )
+    add(
+        _row(
+            "peak RSS of the `dbt build` process tree",
+            _mb(build["peak_mb"].min),
+            _mb(build["peak_mb"].median),
+        )
+    )
+    if r.get("run"):
+        add(
+            _row(
+                "peak RSS of `dbt run`",
+                _mb(r["run"]["peak_mb"].min),
+                _mb(r["run"]["peak_mb"].median),
+            )
+        )
+    add("")
+    by_type = summary["by_resource_type"]
+    add(
+        f"The last build ran {summary['n_nodes']} nodes ({summary['n_models']} models); "
+        "summed execution time by node type: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(by_type.items()))
+        + ". The wall time also holds dbt's start-up and parsing and the raw-file checks of "
+        "the on-run-start hook."
+    )
+    add("")
+    add("### Slowest ten models")
+    add("")
+    add(_row("model", "language", "file", "min", "median", "share of models"))
+    add(_row("---", "---", "---", "---:", "---:", "---:"))
+    models = [n for uid, n in nodes.items() if uid.startswith("model.")]
+    models.sort(key=lambda n: -n["times"].median)
+    total = sum(n["times"].median for n in models) or 1.0
+    for n in models[:10]:
+        add(
+            _row(
+                f"`{n['name']}`",
+                n["language"],
+                n["path"],
+                _s(n["times"].min),
+                _s(n["times"].median),
+                f"{n['times'].median / total:.0%}",
+            )
+        )
+    tests = [n for n in nodes.values() if n["resource_type"] in ("test", "unit_test")]
+    tests.sort(key=lambda n: -n["times"].median)
+    if tests:
+        add("")
+        add(
+            "Slowest five tests: "
+            + ", ".join(f"`{n['name']}` {_s(n['times'].median)}" for n in tests[:5])
+            + "."
+        )
+    add("")
+
+    # ---------------------------------------------------------------- (e)
+    add("## (e) Item similarity alone")
+    add("")
+    if sim["status"] != "measured":
+        add(f"Skipped: {sim['note']}.")
+    else:
+        ov = sim["overlap"]
+        add(
+            f"Input: {sim['n_interactions']:,} distinct (visitor, item) pairs from "
+            f"`{sim['source']}`; matrix {sim['matrix_shape'][0]:,} visitors × "
+            f"{sim['matrix_shape'][1]:,} items (items with ≥ 2 visitors), {sim['matrix_nnz']:,} "
+            f"non-zeros; k = {sim['k']}. implicit `CosineRecommender(K={sim['k'] + 1})` (it counts "
+            "the item itself) on all cores; `rocketmart.similarity.top_k_cosine` from the id "
+            "arrays (builds its own matrix)."
+        )
+        add("")
+        add(_row("figure", "min", "median"))
+        add(_row("---", "---:", "---:"))
+        add(
+            _row(
+                "`top_k_cosine` (production: ≥ 2 common visitors)",
+                _s(sim["project"].min),
+                _s(sim["project"].median),
+            )
+        )
+        add(
+            _row(
+                "`top_k_cosine(min_common_visitors=1)` (implicit's definition)",
+                _s(sim["project_min_common_1"].min),
+                _s(sim["project_min_common_1"].median),
+            )
+        )
+        add(
+            _row(
+                "implicit: build the CSR matrix from the id arrays",
+                _s(sim["implicit_matrix"].min),
+                _s(sim["implicit_matrix"].median),
+            )
+        )
+        add(
+            _row(
+                "implicit: `CosineRecommender.fit`",
+                _s(sim["implicit_fit"].min),
+                _s(sim["implicit_fit"].median),
+            )
+        )
+        both = Stats(
+            [
+                a + b
+                for a, b in zip(
+                    sim["implicit_matrix"].samples, sim["implicit_fit"].samples, strict=True
+                )
+            ]
+        )
+        add(_row("implicit: matrix + fit", _s(both.min), _s(both.median)))
+        add("")
+        add(
+            "Ratio `top_k_cosine` / implicit fit: "
+            f"{_ratio(sim['project'].median / sim['implicit_fit'].median)}"
+            f" (against matrix + fit: {_ratio(sim['project'].median / both.median)}). "
+            f"Overlap of the top-{sim['k']} lists (same definition, {ov['pairs']:,} neighbour "
+            f"pairs over {ov['items']:,} items): {ov['exact']:.2%} exact, {ov['tie_aware']:.2%} "
+            "counting a neighbour that ties implicit's last kept similarity as matched "
+            "(implicit breaks ties arbitrarily, the project by item id)."
+        )
+        if "dbt_model" in sim:
+            add("")
+            add(
+                "In the dbt build, the `item_similarity` model took "
+                f"{_s(sim['dbt_model'].median)} (median), loading its input included."
+            )
+    add("")
+
+    # ---------------------------------------------------------------- (f)
+    add("## (f) Generator")
+    add("")
+    add(_row("figure", "min", "median", "max"))
+    add(_row("---", "---:", "---:", "---:"))
+    add(
+        _row("wall time", _s(gen["seconds"].min), _s(gen["seconds"].median), _s(gen["seconds"].max))
+    )
+    add(
+        _row(
+            "peak RSS (process tree)",
+            _mb(gen["peak_mb"].min),
+            _mb(gen["peak_mb"].median),
+            _mb(gen["peak_mb"].max),
+        )
+    )
+    add("")
+
+    add("## What was changed to get there")
+    add("")
+    add(r["notes"].strip())
+    add("")
+    return "\n".join(out)
+
+
+def finished_at() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
