@@ -79,10 +79,10 @@ def compare_frames(left: pd.DataFrame, right: pd.DataFrame, check: Check, values
     right = right[keys + values].copy()
     for frame in (left, right):
         for key in keys:
-            if frame[key].dtype == object or str(frame[key].dtype).startswith("string"):
-                frame[key] = frame[key].astype(str)
-            else:
+            if pd.api.types.is_numeric_dtype(frame[key]):
                 frame[key] = frame[key].astype("int64")
+            else:
+                frame[key] = frame[key].astype(str)
     merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"), indicator=True)
     only_left = int((merged["_merge"] == "left_only").sum())
     only_right = int((merged["_merge"] == "right_only").sum())

@@ -104,11 +104,14 @@ METRIC_SQL = {
     """,
     "funnel": """
         create or replace table funnel as
+        with stage_sessions as (
+            select distinct event_type, visitor_id, session_number from events_sessionised
+        )
         select
             event_type as stage,
             count(distinct visitor_id) as n_visitors,
-            count(distinct (visitor_id, session_number)) as n_sessions
-        from events_sessionised
+            count(*) as n_sessions
+        from stage_sessions
         group by event_type
     """,
     "item_conversion": """
@@ -116,16 +119,26 @@ METRIC_SQL = {
         with as_of as (
             select max(event_at) as as_of_at from events
         ),
+        item_visitors as (
+            select
+                item_id,
+                visitor_id,
+                count(*) filter (where event_type = 'view') as n_views,
+                count(*) filter (where event_type = 'addtocart') as n_addtocarts,
+                count(*) filter (where event_type = 'transaction') as n_transactions
+            from events
+            group by item_id, visitor_id
+        ),
         per_item as (
             select
                 item_id,
-                count(*) filter (where event_type = 'view') as n_views,
-                count(*) filter (where event_type = 'addtocart') as n_addtocarts,
-                count(*) filter (where event_type = 'transaction') as n_transactions,
-                count(distinct visitor_id) as n_visitors,
-                count(distinct visitor_id) filter (where event_type = 'addtocart') as n_carters,
-                count(distinct visitor_id) filter (where event_type = 'transaction') as n_buyers
-            from events
+                sum(n_views) as n_views,
+                sum(n_addtocarts) as n_addtocarts,
+                sum(n_transactions) as n_transactions,
+                count(*) as n_visitors,
+                count(*) filter (where n_addtocarts > 0) as n_carters,
+                count(*) filter (where n_transactions > 0) as n_buyers
+            from item_visitors
             group by item_id
         ),
         current_category as (
@@ -182,14 +195,17 @@ METRIC_SQL = {
         with as_of as (
             select max(event_at) as as_of_at from events
         ),
+        customers as (
+            select distinct visitor_id from events where event_type = 'transaction'
+        ),
         per_visitor as (
             select
                 visitor_id,
                 max(event_at) as last_seen_at,
                 count(distinct transaction_id) as n_orders
             from events
+            semi join customers using (visitor_id)
             group by visitor_id
-            having count(*) filter (where event_type = 'transaction') > 0
         )
         select
             per_visitor.*,

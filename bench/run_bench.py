@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
     work = CACHE / ("quick" if args.quick else "full")
     logs = work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
     print(
         f"rocketmart benchmark: {args.visitors:,} visitors, {args.reps} repetition(s), "
         f"{os.cpu_count()} cores; logs in {logs}",
