@@ -15,7 +15,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from harness import BenchError, Stats, run_measured, tail
+from harness import POLL_SECONDS, BenchError, Stats, run_measured, tail
+
+POLL_SLACK = 2 * POLL_SECONDS
 
 
 def dbt_executable() -> str:
@@ -90,6 +92,20 @@ def parse_run_results(target: Path) -> dict:
     return parsed
 
 
+def running_at(nodes: dict, epoch_seconds: float) -> list[str]:
+    """Names of the nodes whose execute phase spans the given moment (the memory peak)."""
+    if not epoch_seconds:
+        return []
+    names = []
+    for node in nodes.values():
+        if node["started_at"] and node["completed_at"]:
+            start = _parse_ts(node["started_at"]).timestamp()
+            end = _parse_ts(node["completed_at"]).timestamp()
+            if start - POLL_SLACK <= epoch_seconds <= end + POLL_SLACK:
+                names.append(node["name"])
+    return sorted(names)
+
+
 def summarise(nodes: dict) -> dict:
     models = {uid: n for uid, n in nodes.items() if n["resource_type"] == "model"}
     spans = [
@@ -120,6 +136,7 @@ def measure_build(runner: DbtRunner, reps: int) -> dict:
     per_node: dict[str, list[float]] = {}
     last_nodes: dict = {}
     failures: list[str] = []
+    peak_nodes: list[list[str]] = []
     for rep in range(1, reps + 1):
         runner.fresh_db()
         measured = runner.run("build", f"dbt-build-{rep}.log")
@@ -142,10 +159,12 @@ def measure_build(runner: DbtRunner, reps: int) -> dict:
         for uid, node in nodes.items():
             per_node.setdefault(uid, []).append(node["seconds"])
         last_nodes = nodes
+        peak_nodes.append(running_at(nodes, measured.peak_at))
         print(
             f"[b] dbt build rep {rep}: {measured.seconds:.1f} s wall, models "
             f"{summary['models_sum']:.1f} s summed, peak {measured.peak_mb:,.0f} MB, "
-            f"{summary['n_nodes']} nodes, exit {measured.returncode}",
+            f"{summary['n_nodes']} nodes, exit {measured.returncode}; running at the peak: "
+            f"{', '.join(peak_nodes[-1]) or 'n/a'}",
             flush=True,
         )
     for uid, node in last_nodes.items():
@@ -160,6 +179,7 @@ def measure_build(runner: DbtRunner, reps: int) -> dict:
         "nodes": last_nodes,
         "summary": summarise(last_nodes),
         "failures": failures,
+        "peak_nodes": peak_nodes,
     }
 
 

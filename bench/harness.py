@@ -74,6 +74,7 @@ class TreeMemoryMonitor:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak_bytes = 0
+        self.peak_at = 0.0  # epoch seconds of the peak sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -93,7 +94,9 @@ class TreeMemoryMonitor:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_bytes = max(self.peak_bytes, self._sample())
+            sample = self._sample()
+            if sample > self.peak_bytes:
+                self.peak_bytes, self.peak_at = sample, time.time()
             self._stop.wait(POLL_SECONDS)
 
     def __enter__(self) -> TreeMemoryMonitor:
@@ -114,6 +117,7 @@ class Measured:
     peak_tree_mb: float  # polled sum of RSS over the process tree
     peak_maxrss_mb: float  # kernel high-water mark of the largest process (wait4)
     log_path: Path
+    peak_at: float = 0.0  # epoch seconds when the polled tree RSS peaked
 
     @property
     def peak_mb(self) -> float:
@@ -144,6 +148,7 @@ def run_measured(cmd: list[str], log_path: Path, env: dict | None = None, cwd=No
         peak_tree_mb=monitor.peak_bytes / MB,
         peak_maxrss_mb=usage.ru_maxrss / 1024,
         log_path=log_path,
+        peak_at=monitor.peak_at,
     )
 
 

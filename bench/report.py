@@ -410,6 +410,15 @@ def render(r: dict) -> str:
             )
         )
     add("")
+    if build.get("peak_nodes"):
+        add(
+            "Nodes running when the build's memory peaked, per repetition: "
+            + "; ".join(
+                ", ".join(f"`{n}`" for n in names) or "n/a" for names in build["peak_nodes"]
+            )
+            + "."
+        )
+        add("")
     by_type = summary["by_resource_type"]
     add(
         f"The last build ran {summary['n_nodes']} nodes ({summary['n_models']} models); "
