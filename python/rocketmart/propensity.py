@@ -3,21 +3,23 @@
 Pure functions on pandas frames; the dbt Python models int_visitor_propensity_scores,
 int_item_sales_scores and int_model_metrics only load their refs and call them.
 
-The input of `fit_and_score` is a feature frame with a `split` column (`train`,
-`validation`, `score`, see int_prediction_cutoffs): the classifier is fitted on `train`
-only and then scores every row. `evaluate` turns the scored `validation` rows into one
-metrics row for the model and one for the rule baseline. When a split is empty or holds a
-single class nothing crashes: metrics are null with a `status` and a `reason`, and if the
-model cannot be fitted the scores fall back to the label rate of the row's rule group.
+The input of `fit_and_score` is a feature frame (its columns named by a ModelSpec) with a
+`split` column (`train`, `validation`, `score`, see int_prediction_cutoffs): the
+classifier is fitted on `train` only and then scores every row. `evaluate` turns the
+scored `validation` rows into one metrics row for the model and one for the rule
+baseline. When a split is empty or holds a single class nothing crashes: metrics are null
+with a `status` and a `reason`, and if the model cannot be fitted the scores fall back to
+the label rate of the row's rule group.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
 from sklearn.pipeline import Pipeline
@@ -26,44 +28,73 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 RANDOM_STATE = 42
 # Fewer positive labels than this in train or validation: metrics are reported but flagged.
 MIN_POSITIVES = 10
-# The decision boundary of a class-balanced logistic regression; used when no threshold
-# can be chosen on validation.
+# Used when no threshold can be chosen on validation: positive when more likely than not.
 DEFAULT_THRESHOLD = 0.5
 # The rule baseline's score is 0 or 1: it "fires" at 1.
 BASELINE_THRESHOLD = 1.0
 
 SPLITS = ("train", "validation", "score")
 
-VISITOR_FEATURES = (
-    "recency_days",
-    "tenure_days",
-    "n_events",
-    "n_views",
-    "n_addtocarts",
-    "n_transactions",
-    "n_orders",
-    "n_distinct_items",
-    "n_distinct_categories",
-    "n_sessions",
-    "n_active_days",
-    "carts_per_view",
-    "n_events_recent",
-    "n_addtocarts_recent",
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Which columns of a feature frame (int_visitor_features, int_item_features) a model
+    reads: the id, the features, the label and the 0/1 rule baseline."""
+
+    name: str
+    id_column: str
+    feature_columns: tuple[str, ...]
+    label_column: str
+    baseline_column: str
+
+    @property
+    def columns(self) -> list[str]:
+        return [
+            "split",
+            self.id_column,
+            *self.feature_columns,
+            self.label_column,
+            self.baseline_column,
+        ]
+
+
+VISITOR_PROPENSITY = ModelSpec(
+    name="visitor_purchase_propensity",
+    id_column="visitor_id",
+    feature_columns=(
+        "recency_days",
+        "tenure_days",
+        "n_events",
+        "n_views",
+        "n_addtocarts",
+        "n_transactions",
+        "n_distinct_items",
+        "n_sessions",
+        "carts_per_view",
+        "n_events_recent",
+        "n_addtocarts_recent",
+    ),
+    label_column="has_purchase_in_label_window",
+    baseline_column="has_addtocart_recent",
 )
 
-ITEM_FEATURES = (
-    "recency_days",
-    "age_days",
-    "n_views",
-    "n_addtocarts",
-    "n_sales",
-    "n_visitors",
-    "n_buyers",
-    "carts_per_view",
-    "n_views_recent",
-    "n_addtocarts_recent",
-    "n_sales_recent",
-    "n_visitors_recent",
+ITEM_SALES = ModelSpec(
+    name="item_sales_forecast",
+    id_column="item_id",
+    feature_columns=(
+        "recency_days",
+        "age_days",
+        "n_views",
+        "n_addtocarts",
+        "n_sales",
+        "n_visitors",
+        "carts_per_view",
+        "n_views_recent",
+        "n_addtocarts_recent",
+        "n_sales_recent",
+    ),
+    label_column="has_sale_in_label_window",
+    baseline_column="has_sale_recent",
 )
 
 STATUS_OK = "ok"
@@ -98,7 +129,12 @@ def build_classifier() -> Pipeline:
             (
                 "classify",
                 LogisticRegression(
-                    class_weight="balanced", random_state=RANDOM_STATE, max_iter=1000
+                    class_weight="balanced",
+                    # few features, many rows: Newton steps converge in a handful of
+                    # iterations where lbfgs needs ~100 passes over the data
+                    solver="newton-cholesky",
+                    random_state=RANDOM_STATE,
+                    max_iter=1000,
                 ),
             ),
         ]
@@ -126,30 +162,35 @@ def rule_rates(baseline: np.ndarray, labels: np.ndarray, labelled: np.ndarray) -
     return np.where(groups, rate_when_fired, rate_when_not)
 
 
-def fit_and_score(
-    features: pd.DataFrame,
-    id_column: str,
-    feature_columns: Sequence[str],
-    label_column: str,
-    baseline_column: str,
-) -> pd.DataFrame:
+def fit_and_score(features: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     """Fit the classifier on the `train` rows and score every row of every split.
+
+    class_weight="balanced" fits as if both classes were equally frequent; the logits are
+    shifted back by the log odds of the train base rate (prior correction), so that
+    `probability` reads as a probability. Ranking, AUC and deciles are unaffected.
 
     Returns one row per input row: split, the id, label (null on `score`), probability,
     baseline_score (the 0/1 rule) and scored_by (`model`, or `rule_rate` when the train
     split is empty or single-class and the model cannot be fitted), ordered by split and id.
     """
-    frame = features.sort_values(["split", id_column], kind="stable").reset_index(drop=True)
-    split = frame["split"].to_numpy(dtype=object)
+    # a fixed row order (split, then id) makes the fit independent of the input order
+    split_codes = pd.Categorical(features["split"], categories=SPLITS).codes
+    ids = features[spec.id_column].to_numpy(dtype="int64")
+    order = np.lexsort((ids, split_codes))
+    split = np.asarray(SPLITS, dtype=object)[split_codes[order]]
+    ids = ids[order]
     is_train = split == "train"
-    labelled = np.isin(split, ("train", "validation"))
-    labels = frame[label_column].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    baseline = frame[baseline_column].to_numpy(dtype=float)
+    labelled = split != "score"
+    labels = features[spec.label_column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    labels = labels[order]
+    baseline = features[spec.baseline_column].to_numpy(dtype=float)[order]
 
     if split_problem(labels[is_train], "train") is None:
-        values = frame[list(feature_columns)].to_numpy(dtype=float)
+        values = features[list(spec.feature_columns)].to_numpy(dtype=float)[order]
         classifier = build_classifier().fit(values[is_train], labels[is_train])
-        probability = classifier.predict_proba(values)[:, 1]
+        base_rate = labels[is_train].mean()
+        prior_log_odds = np.log(base_rate / (1 - base_rate))
+        probability = expit(classifier.decision_function(values) + prior_log_odds)
         scored_by = SCORED_BY_MODEL
     else:
         probability = rule_rates(baseline, labels, labelled)
@@ -158,11 +199,11 @@ def fit_and_score(
     return pd.DataFrame(
         {
             "split": pd.Series(split, dtype="string"),
-            id_column: frame[id_column].astype("int64"),
+            spec.id_column: ids,
             "label": pd.Series(labels, dtype="boolean").where(labelled, pd.NA),
             "probability": probability.astype("float64"),
             "baseline_score": baseline,
-            "scored_by": pd.Series([scored_by] * len(frame), dtype="string"),
+            "scored_by": pd.Series([scored_by] * len(ids), dtype="string"),
         }
     )
 
@@ -212,7 +253,7 @@ def classification_metrics(
     }
 
 
-def evaluate(scores: pd.DataFrame, model_name: str, id_column: str) -> pd.DataFrame:
+def evaluate(scores: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     """One metrics row per variant (`model`, `baseline`) from the output of fit_and_score.
 
     Metrics are computed on the validation split only (no resampling); the model's
@@ -223,7 +264,7 @@ def evaluate(scores: pd.DataFrame, model_name: str, id_column: str) -> pd.DataFr
     validation = scores[scores["split"] == "validation"]
     train_labels = train["label"].to_numpy(dtype=bool)
     labels = validation["label"].to_numpy(dtype=bool)
-    ids = validation[id_column].to_numpy()
+    ids = validation[spec.id_column].to_numpy()
     n_train_positives = int(train_labels.sum())
     n_validation_positives = int(labels.sum())
     train_problem = split_problem(train_labels, "train")
@@ -262,7 +303,7 @@ def evaluate(scores: pd.DataFrame, model_name: str, id_column: str) -> pd.DataFr
                 status, reason = STATUS_OK, None
         rows.append(
             {
-                "model_name": model_name,
+                "model_name": spec.name,
                 "variant": variant,
                 "status": status,
                 "reason": reason,

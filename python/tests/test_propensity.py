@@ -13,6 +13,13 @@ import pytest
 from rocketmart import propensity
 
 FEATURES = ("n_events", "n_addtocarts")
+SPEC = propensity.ModelSpec(
+    name="visitor_purchase_propensity",
+    id_column="visitor_id",
+    feature_columns=FEATURES,
+    label_column="label",
+    baseline_column="has_addtocart_recent",
+)
 
 
 def make_features(rows: list[tuple[str, int, int, int, bool | None]]) -> pd.DataFrame:
@@ -36,17 +43,11 @@ def separable_features() -> pd.DataFrame:
 
 
 def fit(features: pd.DataFrame) -> pd.DataFrame:
-    return propensity.fit_and_score(
-        features,
-        id_column="visitor_id",
-        feature_columns=FEATURES,
-        label_column="label",
-        baseline_column="has_addtocart_recent",
-    )
+    return propensity.fit_and_score(features, SPEC)
 
 
 def metrics_by_variant(features: pd.DataFrame) -> dict[str, dict]:
-    metrics = propensity.evaluate(fit(features), "visitor_purchase_propensity", "visitor_id")
+    metrics = propensity.evaluate(fit(features), SPEC)
     return {row["variant"]: row for row in metrics.to_dict("records")}
 
 
@@ -78,6 +79,16 @@ def test_scores_every_split_with_the_model_fitted_on_train_only():
     is_validation = flipped["split"] == "validation"
     flipped.loc[is_validation, "label"] = ~flipped.loc[is_validation, "label"].astype(bool)
     np.testing.assert_array_equal(fit(flipped)["probability"], scores["probability"])
+
+
+def test_prior_correction_maps_scores_back_to_the_base_rate():
+    # an uninformative feature: the balanced model says ~0.5 for everyone, the corrected
+    # probability is ~ the train base rate (5 %)
+    rng = np.random.default_rng(0)
+    rows = [("train", i, int(rng.integers(1, 5)), 0, i % 20 == 0) for i in range(2000)]
+    rows += [("score", 5000 + i, 2, 0, None) for i in range(10)]
+    scores = fit(make_features(rows))
+    assert scores["probability"].mean() == pytest.approx(0.05, abs=0.01)
 
 
 def test_fit_and_score_is_deterministic_and_order_independent():
@@ -135,7 +146,7 @@ def test_empty_input_gives_empty_scores_and_null_metrics():
         "baseline_score",
         "scored_by",
     ]
-    metrics = propensity.evaluate(scores, "visitor_purchase_propensity", "visitor_id")
+    metrics = propensity.evaluate(scores, SPEC)
     assert list(metrics["status"]) == [
         propensity.STATUS_NOT_TRAINABLE,
         propensity.STATUS_NOT_EVALUABLE,

@@ -3,7 +3,6 @@
     item_features macro (events before the cutoff only; "recent" = the last label_days);
     the label says whether the item sold (a transaction event) in
     [cutoff_at, label_ends_at), null for the score split. -#}
-{% set splits = ['train', 'validation', 'score'] %}
 {% set label_days = var('label_days') %}
 
 with
@@ -12,48 +11,59 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
+sales as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_type = 'transaction'
+),
+
 cutoffs as (
     select * from {{ ref('int_prediction_cutoffs') }}
 ),
 
-stacked_features as (
-    {% for split in splits %}
-        select
-            '{{ split }}' as split,
-            *
-        from (
-            {{ item_features(
-                'events',
-                "(select cutoff_at from cutoffs where split = '" ~ split ~ "')",
-                label_days
-            ) }}
-        ) as {{ split }}_features
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+-- events since the earliest population window
+window_events as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_at >= (select min(cutoffs.activity_starts_at) from cutoffs)
+),
+
+-- only items with an event since the earliest population window can be in a
+-- population: narrows the history the features scan without changing any result
+candidate_items as (
+    select distinct item_id
+    from window_events
+),
+
+candidate_events as (
+    select events.*
+    from events
+    semi join candidate_items
+        on events.item_id = candidate_items.item_id
+),
+
+features as (
+    {{ item_features('candidate_events', 'cutoffs', label_days) }}
 ),
 
 population as (
     select
-        stacked_features.*,
+        features.*,
         cutoffs.is_labelled
-    from stacked_features
+    from features
     inner join cutoffs
-        on stacked_features.split = cutoffs.split
-    where stacked_features.max_event_at_used >= cutoffs.activity_starts_at
+        on features.split = cutoffs.split
+    where features.max_event_at_used >= cutoffs.activity_starts_at
 ),
 
-sales as (
+sold_items as (
     select distinct
         cutoffs.split,
-        events.item_id
-    from events
+        sales.item_id
+    from sales
     inner join cutoffs
         on
-            events.event_at >= cutoffs.cutoff_at
-            and events.event_at < cutoffs.label_ends_at
-    where
-        cutoffs.is_labelled
-        and events.event_type = 'transaction'
+            sales.event_at >= cutoffs.cutoff_at
+            and sales.event_at < cutoffs.label_ends_at
+    where cutoffs.is_labelled
 ),
 
 final as (
@@ -71,23 +81,21 @@ final as (
         population.n_addtocarts,
         population.n_sales,
         population.n_visitors,
-        population.n_buyers,
         population.carts_per_view,
         population.n_views_recent,
         population.n_addtocarts_recent,
         population.n_sales_recent,
-        population.n_visitors_recent,
         -- rule baseline
-        population.has_sale_recent,
+        population.n_sales_recent > 0 as has_sale_recent,
         -- label
         case
-            when population.is_labelled then sales.item_id is not null
+            when population.is_labelled then sold_items.item_id is not null
         end as has_sale_in_label_window
     from population
-    left join sales
+    left join sold_items
         on
-            population.split = sales.split
-            and population.item_id = sales.item_id
+            population.split = sold_items.split
+            and population.item_id = sold_items.item_id
 )
 
 select * from final

@@ -4,12 +4,7 @@ from rocketmart import propensity
 
 
 def model(dbt, session):
-    dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy"])
-    features = dbt.ref("int_item_features").df()
-    return propensity.fit_and_score(
-        features,
-        id_column="item_id",
-        feature_columns=propensity.ITEM_FEATURES,
-        label_column="has_sale_in_label_window",
-        baseline_column="has_sale_recent",
-    )
+    dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy", "scipy"])
+    spec = propensity.ITEM_SALES
+    features = dbt.ref("int_item_features").select(*spec.columns).to_arrow_table()
+    return propensity.fit_and_score(features.to_pandas(), spec)

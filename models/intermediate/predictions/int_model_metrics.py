@@ -4,15 +4,18 @@ import pandas as pd
 
 from rocketmart import propensity
 
+# metrics need the labelled splits only
+LABELLED = "split != 'score'"
+
 
 def model(dbt, session):
     dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy"])
-    visitor_scores = dbt.ref("int_visitor_propensity_scores").df()
-    item_scores = dbt.ref("int_item_sales_scores").df()
+    visitor_scores = dbt.ref("int_visitor_propensity_scores").filter(LABELLED).to_arrow_table()
+    item_scores = dbt.ref("int_item_sales_scores").filter(LABELLED).to_arrow_table()
     return pd.concat(
         [
-            propensity.evaluate(visitor_scores, "visitor_purchase_propensity", "visitor_id"),
-            propensity.evaluate(item_scores, "item_sales_forecast", "item_id"),
+            propensity.evaluate(visitor_scores.to_pandas(), propensity.VISITOR_PROPENSITY),
+            propensity.evaluate(item_scores.to_pandas(), propensity.ITEM_SALES),
         ],
         ignore_index=True,
     )

@@ -4,7 +4,6 @@
     Features come from the visitor_features macro (events before the cutoff only); the
     label says whether the visitor made a transaction in [cutoff_at, label_ends_at),
     null for the score split. -#}
-{% set splits = ['train', 'validation', 'score'] %}
 {#- "recent" = the last week, the window of the rule baseline "carted in the last week" -#}
 {% set recent_days = 7 %}
 
@@ -12,6 +11,11 @@ with
 
 events as (
     select * from {{ ref('int_events_enriched') }}
+),
+
+transactions as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_type = 'transaction'
 ),
 
 visitor_activity as (
@@ -22,49 +26,52 @@ cutoffs as (
     select * from {{ ref('int_prediction_cutoffs') }}
 ),
 
-stacked_features as (
-    {% for split in splits %}
-        select
-            '{{ split }}' as split,
-            *
-        from (
-            {{ visitor_features(
-                'events',
-                "(select cutoff_at from cutoffs where split = '" ~ split ~ "')",
-                recent_days
-            ) }}
-        ) as {{ split }}_features
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+-- only visitors seen since the earliest population window can be in a population:
+-- narrows the history the features scan without changing any result
+candidate_visitors as (
+    select
+        visitor_id,
+        is_bot_like
+    from visitor_activity
+    where last_seen_at >= (select min(cutoffs.activity_starts_at) from cutoffs)
+),
+
+candidate_events as (
+    select events.*
+    from events
+    inner join candidate_visitors
+        on events.visitor_id = candidate_visitors.visitor_id
+),
+
+features as (
+    {{ visitor_features('candidate_events', 'cutoffs', recent_days) }}
 ),
 
 population as (
     select
-        stacked_features.*,
+        features.*,
         cutoffs.is_labelled,
-        visitor_activity.is_bot_like
-    from stacked_features
+        candidate_visitors.is_bot_like
+    from features
     inner join cutoffs
-        on stacked_features.split = cutoffs.split
-    inner join visitor_activity
-        on stacked_features.visitor_id = visitor_activity.visitor_id
+        on features.split = cutoffs.split
+    inner join candidate_visitors
+        on features.visitor_id = candidate_visitors.visitor_id
     where
-        stacked_features.max_event_at_used >= cutoffs.activity_starts_at
-        and not (cutoffs.is_labelled and visitor_activity.is_bot_like)
+        features.max_event_at_used >= cutoffs.activity_starts_at
+        and not (cutoffs.is_labelled and candidate_visitors.is_bot_like)
 ),
 
 purchases as (
     select distinct
         cutoffs.split,
-        events.visitor_id
-    from events
+        transactions.visitor_id
+    from transactions
     inner join cutoffs
         on
-            events.event_at >= cutoffs.cutoff_at
-            and events.event_at < cutoffs.label_ends_at
-    where
-        cutoffs.is_labelled
-        and events.event_type = 'transaction'
+            transactions.event_at >= cutoffs.cutoff_at
+            and transactions.event_at < cutoffs.label_ends_at
+    where cutoffs.is_labelled
 ),
 
 final as (
@@ -82,16 +89,13 @@ final as (
         population.n_views,
         population.n_addtocarts,
         population.n_transactions,
-        population.n_orders,
         population.n_distinct_items,
-        population.n_distinct_categories,
         population.n_sessions,
-        population.n_active_days,
         population.carts_per_view,
         population.n_events_recent,
         population.n_addtocarts_recent,
         -- rule baseline and flags
-        population.has_addtocart_recent,
+        population.n_addtocarts_recent > 0 as has_addtocart_recent,
         population.is_bot_like,
         -- label
         case

@@ -4,12 +4,7 @@ from rocketmart import propensity
 
 
 def model(dbt, session):
-    dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy"])
-    features = dbt.ref("int_visitor_features").df()
-    return propensity.fit_and_score(
-        features,
-        id_column="visitor_id",
-        feature_columns=propensity.VISITOR_FEATURES,
-        label_column="has_purchase_in_label_window",
-        baseline_column="has_addtocart_recent",
-    )
+    dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy", "scipy"])
+    spec = propensity.VISITOR_PROPENSITY
+    features = dbt.ref("int_visitor_features").select(*spec.columns).to_arrow_table()
+    return propensity.fit_and_score(features.to_pandas(), spec)
