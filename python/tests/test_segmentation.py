@@ -79,3 +79,16 @@ def test_bots_are_scored_but_not_fitted():
     customers = _customers(points, bots=[False, False, False, False, True])
     tiers = assign_value_tiers(customers, random_state=42)
     assert tiers["value_tier"].tolist() == ["low", "low", "high", "high", "high"]
+
+
+def test_partly_missing_monetary_is_imputed_not_dropped():
+    customers = _separated_groups()
+    customers.loc[[0, 4, 8], "m_score"] = np.nan
+    tiers = assign_value_tiers(customers, random_state=42)
+    assert tiers["value_tier"].tolist() == ["high"] * 3 + ["mid"] * 3 + ["low"] * 3
+
+
+def test_all_bot_like_customers_are_still_fitted():
+    customers = _customers([(1, 1, 1), (5, 5, 5)], bots=[True, True])
+    tiers = assign_value_tiers(customers, random_state=42)
+    assert tiers["value_tier"].tolist() == ["low", "high"]
