@@ -13,12 +13,28 @@ category_paths as (
     select * from {{ ref('int_category_paths') }}
 ),
 
+per_category_visitor as (
+    select
+        category_id,
+        visitor_id,
+        {{ event_type_counts() }}
+    from events
+    group by category_id, visitor_id
+),
+
+category_items as (
+    select
+        category_id,
+        count(distinct item_id) as n_items
+    from events
+    group by category_id
+),
+
 per_category as (
     select
         category_id,
-        count(distinct item_id) as n_items,
         {{ conversion_counts() }}
-    from events
+    from per_category_visitor
     group by category_id
 ),
 
@@ -30,7 +46,7 @@ final as (
         category_paths.root_id,
         category_paths.depth,
         -- measures
-        per_category.n_items,
+        category_items.n_items,
         per_category.n_views,
         per_category.n_addtocarts,
         per_category.n_transactions,
@@ -42,6 +58,8 @@ final as (
         {{ safe_divide('per_category.n_buyers', 'per_category.n_visitors') }} as conversion_rate,
         {{ wilson_lower_bound('per_category.n_buyers', 'per_category.n_visitors') }} as conversion_rate_lower
     from per_category
+    inner join category_items
+        on per_category.category_id = category_items.category_id
     left join category_paths
         on per_category.category_id = category_paths.category_id
 )

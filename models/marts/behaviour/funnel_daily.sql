@@ -15,13 +15,23 @@ event_dates as (
     from events
 ),
 
+stage_sessions as (
+    select distinct
+        event_date,
+        event_type,
+        visitor_id,
+        session_number
+    from events
+),
+
 stage_counts as (
     select
         event_date,
         event_type,
         count(distinct visitor_id) as n_visitors,
-        count(distinct session_id) as n_sessions
-    from events
+        -- (visitor_id, session_number) identifies a session
+        count(*) as n_sessions
+    from stage_sessions
     group by event_date, event_type
 ),
 

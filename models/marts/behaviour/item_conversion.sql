@@ -11,11 +11,20 @@ item_state as (
     select * from {{ ref('int_item_current_state') }}
 ),
 
+per_item_visitor as (
+    select
+        item_id,
+        visitor_id,
+        {{ event_type_counts() }}
+    from events
+    group by item_id, visitor_id
+),
+
 per_item as (
     select
         item_id,
         {{ conversion_counts() }}
-    from events
+    from per_item_visitor
     group by item_id
 ),
 

@@ -9,16 +9,17 @@ events as (
 
 per_session as (
     select
-        session_id,
         visitor_id,
         session_number,
+        -- one id per (visitor_id, session_number); grouping on the integer keys is faster
+        any_value(session_id) as session_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
         count(*) as n_events,
         {{ event_type_counts() }},
         count(distinct item_id) as n_distinct_items
     from events
-    group by session_id, visitor_id, session_number
+    group by visitor_id, session_number
 ),
 
 final as (
