@@ -112,6 +112,7 @@ def test_funnel_matches(events, warehouse):
         assert actual.loc[stage, "n_sessions"] == len(sessions)
     n_visitors = actual["n_visitors"].to_numpy(dtype=float)
     assert np.allclose(actual["pct_of_first"], n_visitors / n_visitors[0])
+    assert np.isnan(actual["pct_of_previous"].to_numpy(dtype=float)[0])
     assert np.allclose(actual["pct_of_previous"].to_numpy()[1:], n_visitors[1:] / n_visitors[:-1])
 
 
