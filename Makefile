@@ -44,8 +44,8 @@ data: setup ## Generate a sample dataset into data/raw when it holds no events.c
 			--seed $(SEED) --with-properties; \
 	fi
 
-build: data ## dbt build from ROCKETMART_RAW_DIR into the warehouse ROCKETMART_DB
-	$(BIN)/dbt build --profiles-dir .
+build: data ## dbt build into the warehouse, published atomically (rocketmart build)
+	$(BIN)/rocketmart build --raw-dir "$(RAW_DIR)" --db "$(DB)"
 
 run: build ## Set up, generate data if needed, build and export the campaign lists
 

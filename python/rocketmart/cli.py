@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from rocketmart import __version__
+from rocketmart.export import Campaign, ExportFormat
 
 app = typer.Typer(
     name="rocketmart",
@@ -21,6 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+console = Console()
 
 
 def _fail(message: str) -> NoReturn:
@@ -97,6 +103,133 @@ def generate(
         f"Wrote {parts} and {MANIFEST_NAME} to {result.out_dir} "
         f"({visitors:,} visitors, seed {seed}, {result.total_rows:,} rows in total)"
     )
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Warehouse file [dim](default: $ROCKETMART_DB or warehouse/rocketmart.duckdb)[/dim].",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def build(
+    raw_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--raw-dir",
+            help="Directory with the raw CSVs "
+            "[dim](default: $ROCKETMART_RAW_DIR or data/raw)[/dim].",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild from an empty database.")
+    ] = False,
+) -> None:
+    """Run [bold]dbt build[/bold] and publish the warehouse atomically.
+
+    The build writes a temporary database file next to the warehouse and renames it over
+    the warehouse only when every model and test passed: a failed or interrupted build
+    leaves the previous warehouse untouched.
+    """
+    from rocketmart.warehouse import WarehouseError
+    from rocketmart.warehouse import build as build_warehouse
+
+    with console.status("Building the warehouse (dbt build)…"):
+        try:
+            summary = build_warehouse(raw_dir=raw_dir, db=db, full_refresh=full_refresh)
+        except WarehouseError as exc:
+            _fail(str(exc))
+    typer.echo(summary.describe())
+
+
+@app.command()
+def export(
+    campaign: Annotated[Campaign, typer.Argument(help="The campaign list to export.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write.", show_default=False)
+    ],
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="File format.")
+    ] = ExportFormat.csv,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="Keep only the N best-ranked targets.")
+    ] = None,
+    include_control: Annotated[
+        bool,
+        typer.Option(
+            "--include-control",
+            help="Also export the control (hold-out) rows; they are left out by default.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Export a campaign list (ordered by rank) with DuckDB COPY."""
+    from rocketmart.export import export_campaign
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        result = export_campaign(
+            campaign, output, export_format, db=db, limit=limit, include_control=include_control
+        )
+    except WarehouseError as exc:
+        _fail(str(exc))
+    typer.echo(f"Exported {result.n_rows:,} {campaign.value} targets to {result.output}")
+
+
+@app.command()
+def recommend(
+    visitor_id: Annotated[
+        int | None, typer.Argument(help="Visitor to recommend items for.", show_default=False)
+    ] = None,
+    item: Annotated[
+        int | None,
+        typer.Option("--item", help="Show items similar to this item instead.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print recommendations for a visitor, or similar items for [bold]--item[/bold]."""
+    from rocketmart import reports
+    from rocketmart.warehouse import WarehouseError
+
+    if (visitor_id is None) == (item is None):
+        _fail("give either a VISITOR_ID or --item ITEM_ID")
+    try:
+        if item is not None:
+            report = reports.similar_items(item, db=db)
+        else:
+            report = reports.visitor_recommendations(visitor_id, db=db)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    _print_report(report)
+
+
+@app.command()
+def metrics(db: DbOption = None) -> None:
+    """Print model metrics (vs baselines) and the recommendation evaluation."""
+    from rocketmart import reports
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        tables = [reports.model_metrics(db=db), reports.recommendation_metrics(db=db)]
+    except WarehouseError as exc:
+        _fail(str(exc))
+    for report in tables:
+        _print_report(report)
+
+
+def _print_report(report) -> None:
+    table = Table(title=report.title, title_justify="left")
+    for column in report.columns:
+        table.add_column(column, overflow="fold")
+    for row in report.rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover
