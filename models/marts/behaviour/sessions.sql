@@ -27,7 +27,7 @@ final as (
         -- ids
         session_id,
         visitor_id,
-        cast(session_number as bigint) as session_number,
+        session_number,
         -- timestamps
         started_at,
         ended_at,
