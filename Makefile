@@ -16,7 +16,7 @@ SEED ?= 42
 
 # Test datasets (all under build/, never committed)
 TEST_DIR := build/test
-TEST_VISITORS ?= 30000
+TEST_VISITORS ?= 100000
 TEST_BAD_ROWS ?= 25
 SHARED_DATA ?= ../shared/data/retailrocket
 
@@ -50,13 +50,13 @@ build: data ## dbt build into the warehouse, published atomically (rocketmart bu
 run: build ## Set up, generate data if needed, build and export the campaign lists
 
 lint: setup ## ruff (Python) and sqlfluff (SQL, dbt templater, duckdb dialect)
-	$(BIN)/ruff check python bench models
-	$(BIN)/ruff format --check python bench models
+	$(BIN)/ruff check python models $(wildcard bench)
+	$(BIN)/ruff format --check python models $(wildcard bench)
 	$(BIN)/sqlfluff lint models tests --disable-progress-bar
 
 format: setup ## Auto-fix what ruff and sqlfluff can
-	$(BIN)/ruff check --fix python bench models
-	$(BIN)/ruff format python bench models
+	$(BIN)/ruff check --fix python models $(wildcard bench)
+	$(BIN)/ruff format python models $(wildcard bench)
 	$(BIN)/sqlfluff fix models --disable-progress-bar
 
 test-dbt: setup ## dbt build on generated data (with/without properties) and the real sample
