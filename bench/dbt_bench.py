@@ -88,8 +88,23 @@ def parse_run_results(target: Path) -> dict:
             "started_at": execute[0]["started_at"] if execute else None,
             "completed_at": execute[0]["completed_at"] if execute else None,
             "message": result.get("message"),
+            "depends_on": node.get("depends_on", {}).get("nodes", []),
         }
     return parsed
+
+
+def ancestors(nodes: dict, names: list[str]) -> set[str]:
+    """Names of the given models and of every model they depend on (seeds excluded)."""
+    by_name = {n["name"]: uid for uid, n in nodes.items() if n["resource_type"] == "model"}
+    todo = [by_name[name] for name in names if name in by_name]
+    seen: set[str] = set()
+    while todo:
+        uid = todo.pop()
+        if uid in seen or uid not in nodes:
+            continue
+        seen.add(uid)
+        todo.extend(d for d in nodes[uid].get("depends_on", []) if d.startswith("model."))
+    return {nodes[uid]["name"] for uid in seen}
 
 
 def running_at(nodes: dict, epoch_seconds: float) -> list[str]:

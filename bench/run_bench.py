@@ -52,6 +52,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, help="default bench/results.md")
     parser.add_argument("--skip-generator", action="store_true", help="reuse the cache untimed")
     parser.add_argument("--skip-dbt-run", action="store_true", help="no separate `dbt run`")
+    parser.add_argument(
+        "--render-only",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="re-render the report from a saved results.json (e.g. after editing notes.md)",
+    )
     args = parser.parse_args(argv)
     if args.visitors is None:
         args.visitors = QUICK_VISITORS if args.quick else FULL_VISITORS
@@ -94,8 +100,30 @@ def to_jsonable(value):
     return value
 
 
+def from_jsonable(value):
+    if isinstance(value, dict):
+        if set(value) == {"min", "median", "samples"}:
+            return Stats(list(value["samples"]))
+        return {k: from_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_jsonable(v) for v in value]
+    return value
+
+
+def render_only(args: argparse.Namespace) -> int:
+    if not args.render_only.exists():
+        raise BenchError(f"{args.render_only} not found: run the benchmark first")
+    results = from_jsonable(json.loads(args.render_only.read_text()))
+    results["notes"] = (BENCH_DIR / "notes.md").read_text()
+    args.output.write_text(report.render(results))
+    print(f"wrote {args.output} from {args.render_only}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render_only:
+        return render_only(args)
     started = time.perf_counter()
     load_start = os.getloadavg()
     CACHE.mkdir(parents=True, exist_ok=True)
