@@ -1,0 +1,265 @@
+{#- Top-`n` item lists for the recently active, non-bot visitors of an events relation.
+    Used by visitor_recommendations (all events, as-of) and by recommendation_evaluation
+    (training events, training cutoff), so both run exactly the same code.
+
+    For a visitor active in the `recent_days` days before `as_of_at` (a SQL expression):
+    - recent items: items of their events in that window, weighted by the strongest event
+      type (event_type_weights: view 1, addtocart 5, transaction 10);
+    - neighbour score: sum over recent items of weight x neighbour similarity
+      (neighbours_relation: item_id, similar_item_id, similarity), divided by the visitor's
+      best neighbour score, so in (0, 1];
+    - category score: the visitor's most-viewed current category (item_state_relation),
+      its list in category_lists_relation (category_id, item_id, score), score divided by
+      the list's best, so in (0, 1];
+    - blend = neighbour_weight x neighbour score + category_weight x category score
+      (defaults 0.75 / 0.25: exact in binary floating point); the
+      rows are labelled `blend_strategy` when the visitor has a neighbour score, else
+      `category_popularity`;
+    - remaining slots are filled from global popularity (popularity_relation: item_id,
+      score, normalised by the top item), labelled `global_popularity` (cold start).
+    Items the visitor ever bought (in the events relation) and items with is_available =
+    false are never recommended. Order: blended rows by score desc, then global rows by
+    score desc; ties by item_id. neighbours_relation / category_lists_relation may be none.
+    Output: visitor_id, rank, item_id, score, strategy. -#}
+{% macro visitor_recommendation_lists(
+    events_relation,
+    as_of_at,
+    item_state_relation,
+    popularity_relation,
+    category_lists_relation,
+    neighbours_relation,
+    n,
+    blend_strategy='hybrid',
+    neighbour_weight=none,
+    category_weight=none,
+    recent_days=30
+) -%}
+    {%- set max_items = var('max_items_per_visitor') -%}
+    {#- the production blend: similarity first, category popularity as a 1/4 bonus -#}
+    {%- set neighbour_weight = 0.75 if neighbour_weight is none else neighbour_weight -%}
+    {%- set category_weight = 0.25 if category_weight is none else category_weight -%}
+    with
+
+    visitor_items as (
+        select
+            list_events.visitor_id,
+            list_events.item_id,
+            max(event_weights.popularity_weight) filter (
+                where list_events.event_at > {{ as_of_at }} - interval '{{ recent_days }} days'
+            ) as recent_weight,
+            count(*) filter (
+                where
+                    list_events.event_at > {{ as_of_at }} - interval '{{ recent_days }} days'
+                    and list_events.event_type = 'view'
+            ) as n_recent_views,
+            count(*) filter (
+                where list_events.event_at > {{ as_of_at }} - interval '{{ recent_days }} days'
+            ) as n_recent_events,
+            bool_or(list_events.event_type = 'transaction') as is_bought
+        from {{ events_relation }} as list_events
+        inner join {{ ref('event_type_weights') }} as event_weights
+            on list_events.event_type = event_weights.event_type
+        where list_events.event_at <= {{ as_of_at }}
+        group by list_events.visitor_id, list_events.item_id
+    ),
+
+    active_visitors as (
+        select
+            visitor_id,
+            count(*) filter (where is_bought) as n_bought
+        from visitor_items
+        group by visitor_id
+        having count(*) <= {{ max_items }} and count(recent_weight) > 0
+    ),
+
+    recent_items as (
+        select visitor_items.*
+        from visitor_items
+        inner join active_visitors
+            on visitor_items.visitor_id = active_visitors.visitor_id
+        where visitor_items.recent_weight is not null
+    ),
+
+    excluded_items as (
+        select
+            visitor_items.visitor_id,
+            visitor_items.item_id
+        from visitor_items
+        inner join active_visitors
+            on visitor_items.visitor_id = active_visitors.visitor_id
+        where visitor_items.is_bought
+    ),
+
+    unavailable_items as (
+        select item_id
+        from {{ item_state_relation }}
+        where is_available = false
+    ),
+
+    {% if neighbours_relation %}
+        neighbour_sums as (
+            select
+                recent_items.visitor_id,
+                neighbours.similar_item_id as item_id,
+                sum(recent_items.recent_weight * neighbours.similarity) as neighbour_sum
+            from recent_items
+            inner join {{ neighbours_relation }} as neighbours
+                on recent_items.item_id = neighbours.item_id
+            group by recent_items.visitor_id, neighbours.similar_item_id
+        ),
+
+        neighbour_scores as (
+            select
+                visitor_id,
+                item_id,
+                {{ neighbour_weight }} * neighbour_sum
+                / max(neighbour_sum) over (partition by visitor_id) as score,
+                true as from_neighbours
+            from neighbour_sums
+        ),
+    {% endif %}
+
+    {% if category_lists_relation %}
+        top_categories as (
+            select
+                recent_items.visitor_id,
+                item_state.category_id
+            from recent_items
+            inner join {{ item_state_relation }} as item_state
+                on recent_items.item_id = item_state.item_id
+            where item_state.category_id is not null
+            group by recent_items.visitor_id, item_state.category_id
+            qualify row_number() over (
+                partition by recent_items.visitor_id
+                order by
+                    sum(recent_items.n_recent_views) desc,
+                    sum(recent_items.n_recent_events) desc,
+                    item_state.category_id
+            ) = 1
+        ),
+
+        category_scores as (
+            select
+                top_categories.visitor_id,
+                category_lists.item_id,
+                {{ category_weight }} * category_lists.score
+                / max(category_lists.score) over (partition by top_categories.visitor_id) as score,
+                false as from_neighbours
+            from top_categories
+            inner join {{ category_lists_relation }} as category_lists
+                on top_categories.category_id = category_lists.category_id
+        ),
+    {% endif %}
+
+    blend_parts as (
+        select
+            null::bigint as visitor_id,
+            null::bigint as item_id,
+            null::double as score,
+            null::boolean as from_neighbours
+        where false
+        {% if neighbours_relation %}
+            union all
+            select * from neighbour_scores
+        {% endif %}
+        {% if category_lists_relation %}
+            union all
+            select * from category_scores
+        {% endif %}
+    ),
+
+    blended as (
+        select
+            visitor_id,
+            item_id,
+            sum(score) as score
+        from blend_parts
+        group by visitor_id, item_id
+    ),
+
+    visitor_blend_strategy as (
+        select
+            visitor_id,
+            case
+                when bool_or(from_neighbours) then '{{ blend_strategy }}'
+                else 'category_popularity'
+            end as strategy
+        from blend_parts
+        group by visitor_id
+    ),
+
+    global_ranked as (
+        select
+            popularity.item_id,
+            popularity.score / max(popularity.score) over () as score,
+            row_number() over (order by popularity.score desc, popularity.item_id) as global_rank
+        from {{ popularity_relation }} as popularity
+        anti join unavailable_items
+            on popularity.item_id = unavailable_items.item_id
+    ),
+
+    global_fill as (
+        -- enough global items to fill n slots after removing bought and blended items
+        select
+            active_visitors.visitor_id,
+            global_ranked.item_id,
+            global_ranked.score
+        from active_visitors
+        inner join global_ranked
+            on global_ranked.global_rank <= 2 * {{ n }} + active_visitors.n_bought
+    ),
+
+    candidates as (
+        select
+            blended.visitor_id,
+            blended.item_id,
+            blended.score,
+            1 as tier,
+            visitor_blend_strategy.strategy
+        from blended
+        inner join visitor_blend_strategy
+            on blended.visitor_id = visitor_blend_strategy.visitor_id
+
+        union all
+
+        select
+            visitor_id,
+            item_id,
+            score,
+            2 as tier,
+            'global_popularity' as strategy
+        from global_fill
+    ),
+
+    eligible as (
+        select candidates.*
+        from candidates
+        anti join excluded_items
+            on
+                candidates.visitor_id = excluded_items.visitor_id
+                and candidates.item_id = excluded_items.item_id
+        anti join unavailable_items
+            on candidates.item_id = unavailable_items.item_id
+        qualify row_number() over (
+            partition by candidates.visitor_id, candidates.item_id
+            order by candidates.tier
+        ) = 1
+    ),
+
+    ranked as (
+        select
+            visitor_id,
+            row_number() over (
+                partition by visitor_id
+                order by tier, score desc, item_id
+            ) as rank,
+            item_id,
+            score,
+            strategy
+        from eligible
+    )
+
+    select *
+    from ranked
+    where rank <= {{ n }}
+{%- endmacro %}
