@@ -188,75 +188,98 @@
         group by visitor_id
     ),
 
-    global_ranked as (
-        select
-            popularity.item_id,
-            popularity.score / max(popularity.score) over () as score,
-            row_number() over (order by popularity.score desc, popularity.item_id) as global_rank
-        from {{ popularity_relation }} as popularity
-        anti join unavailable_items
-            on popularity.item_id = unavailable_items.item_id
-    ),
-
-    global_fill as (
-        -- enough global items to fill n slots after removing bought and blended items
-        select
-            active_visitors.visitor_id,
-            global_ranked.item_id,
-            global_ranked.score
-        from active_visitors
-        inner join global_ranked
-            on global_ranked.global_rank <= 2 * {{ n }} + active_visitors.n_bought
-    ),
-
-    candidates as (
+    blended_top as (
+        -- the visitor's best n blended items that may be recommended
         select
             blended.visitor_id,
             blended.item_id,
             blended.score,
-            1 as tier,
-            visitor_blend_strategy.strategy
+            row_number() over (
+                partition by blended.visitor_id
+                order by blended.score desc, blended.item_id asc
+            ) as rank
         from blended
+        left join excluded_items
+            on
+                blended.visitor_id = excluded_items.visitor_id
+                and blended.item_id = excluded_items.item_id
+        left join unavailable_items
+            on blended.item_id = unavailable_items.item_id
+        where excluded_items.item_id is null and unavailable_items.item_id is null
+        qualify rank <= {{ n }}
+    ),
+
+    blended_counts as (
+        select
+            visitor_id,
+            count(*) as n_blended
+        from blended_top
+        group by visitor_id
+    ),
+
+    global_ranked as (
+        select
+            popularity.item_id,
+            popularity.score / max(popularity.score) over () as score,
+            row_number() over (order by popularity.score desc, popularity.item_id asc) as global_rank
+        from {{ popularity_relation }} as popularity
+        left join unavailable_items
+            on popularity.item_id = unavailable_items.item_id
+        where unavailable_items.item_id is null
+    ),
+
+    global_fill as (
+        -- only visitors with free slots; n + n_bought + n_blended global items always
+        -- leave enough after removing bought and already blended items
+        select
+            active_visitors.visitor_id,
+            global_ranked.item_id,
+            global_ranked.score,
+            coalesce(blended_counts.n_blended, 0) + row_number() over (
+                partition by active_visitors.visitor_id
+                order by global_ranked.global_rank
+            ) as rank
+        from active_visitors
+        left join blended_counts
+            on active_visitors.visitor_id = blended_counts.visitor_id
+        inner join global_ranked
+            on
+                global_ranked.global_rank
+                <= {{ n }} + active_visitors.n_bought + coalesce(blended_counts.n_blended, 0)
+        left join excluded_items
+            on
+                active_visitors.visitor_id = excluded_items.visitor_id
+                and global_ranked.item_id = excluded_items.item_id
+        left join blended_top
+            on
+                active_visitors.visitor_id = blended_top.visitor_id
+                and global_ranked.item_id = blended_top.item_id
+        where
+            coalesce(blended_counts.n_blended, 0) < {{ n }}
+            and excluded_items.item_id is null
+            and blended_top.item_id is null
+    ),
+
+    ranked as (
+        select
+            blended_top.visitor_id,
+            blended_top.rank,
+            blended_top.item_id,
+            blended_top.score,
+            visitor_blend_strategy.strategy
+        from blended_top
         inner join visitor_blend_strategy
-            on blended.visitor_id = visitor_blend_strategy.visitor_id
+            on blended_top.visitor_id = visitor_blend_strategy.visitor_id
 
         union all
 
         select
             visitor_id,
+            rank,
             item_id,
             score,
-            2 as tier,
             'global_popularity' as strategy
         from global_fill
-    ),
-
-    eligible as (
-        select candidates.*
-        from candidates
-        anti join excluded_items
-            on
-                candidates.visitor_id = excluded_items.visitor_id
-                and candidates.item_id = excluded_items.item_id
-        anti join unavailable_items
-            on candidates.item_id = unavailable_items.item_id
-        qualify row_number() over (
-            partition by candidates.visitor_id, candidates.item_id
-            order by candidates.tier
-        ) = 1
-    ),
-
-    ranked as (
-        select
-            visitor_id,
-            row_number() over (
-                partition by visitor_id
-                order by tier, score desc, item_id
-            ) as rank,
-            item_id,
-            score,
-            strategy
-        from eligible
     )
 
     select *
