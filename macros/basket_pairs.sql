@@ -47,11 +47,9 @@
         pair_counts.n_baskets / basket_totals.n_baskets_total as support,
         pair_counts.n_baskets / item_baskets_a.n_item_baskets as confidence_a_to_b,
         pair_counts.n_baskets / item_baskets_b.n_item_baskets as confidence_b_to_a,
-        (pair_counts.n_baskets / basket_totals.n_baskets_total)
-        / (
-            (item_baskets_a.n_item_baskets / basket_totals.n_baskets_total)
-            * (item_baskets_b.n_item_baskets / basket_totals.n_baskets_total)
-        ) as lift
+        -- support / (support_a · support_b), in whole numbers until the one division
+        cast(pair_counts.n_baskets * basket_totals.n_baskets_total as double)
+        / (item_baskets_a.n_item_baskets * item_baskets_b.n_item_baskets) as lift
     from pair_counts
     cross join basket_totals
     inner join item_baskets as item_baskets_a
