@@ -12,9 +12,9 @@
       its list in category_lists_relation (category_id, item_id, score), score divided by
       the list's best, so in (0, 1];
     - blend = neighbour_weight x neighbour score + category_weight x category score
-      (defaults 0.75 / 0.25: exact in binary floating point); the
-      rows are labelled `blend_strategy` when the visitor has a neighbour score, else
-      `category_popularity`;
+      (defaults 0.75 / 0.25: exact in binary floating point); the visitor's best n
+      blended rows are labelled `blend_strategy` when one of them has a neighbour score,
+      else `category_popularity`;
     - remaining slots are filled from global popularity (popularity_relation: item_id,
       score, normalised by the top item), labelled `global_popularity` (cold start).
     Items the visitor ever bought (in the events relation) and items with is_available =
@@ -40,7 +40,16 @@
     {%- set category_weight = 0.25 if category_weight is none else category_weight -%}
     with
 
+    recent_visitors as (
+        select distinct recent_events.visitor_id
+        from {{ events_relation }} as recent_events
+        where
+            recent_events.event_at <= {{ as_of_at }}
+            and recent_events.event_at > {{ as_of_at }} - interval '{{ recent_days }} days'
+    ),
+
     visitor_items as (
+        -- the whole history of the recently active visitors, one row per item
         select
             list_events.visitor_id,
             list_events.item_id,
@@ -57,6 +66,8 @@
             ) as n_recent_events,
             bool_or(list_events.event_type = 'transaction') as is_bought
         from {{ events_relation }} as list_events
+        inner join recent_visitors
+            on list_events.visitor_id = recent_visitors.visitor_id
         inner join {{ ref('event_type_weights') }} as event_weights
             on list_events.event_type = event_weights.event_type
         where list_events.event_at <= {{ as_of_at }}
@@ -108,14 +119,24 @@
             group by recent_items.visitor_id, neighbours.similar_item_id
         ),
 
-        neighbour_scores as (
+        neighbour_maxima as (
             select
                 visitor_id,
-                item_id,
-                {{ neighbour_weight }} * neighbour_sum
-                / max(neighbour_sum) over (partition by visitor_id) as score,
+                max(neighbour_sum) as max_neighbour_sum
+            from neighbour_sums
+            group by visitor_id
+        ),
+
+        neighbour_scores as (
+            select
+                neighbour_sums.visitor_id,
+                neighbour_sums.item_id,
+                {{ neighbour_weight }} * neighbour_sums.neighbour_sum
+                / neighbour_maxima.max_neighbour_sum as score,
                 true as from_neighbours
             from neighbour_sums
+            inner join neighbour_maxima
+                on neighbour_sums.visitor_id = neighbour_maxima.visitor_id
         ),
     {% endif %}
 
@@ -138,16 +159,24 @@
             ) = 1
         ),
 
+        category_list_scores as (
+            -- each item's score over the best in its list (small: categories x n)
+            select
+                category_id,
+                item_id,
+                score / max(score) over (partition by category_id) as relative_score
+            from {{ category_lists_relation }}
+        ),
+
         category_scores as (
             select
                 top_categories.visitor_id,
-                category_lists.item_id,
-                {{ category_weight }} * category_lists.score
-                / max(category_lists.score) over (partition by top_categories.visitor_id) as score,
+                category_list_scores.item_id,
+                {{ category_weight }} * category_list_scores.relative_score as score,
                 false as from_neighbours
             from top_categories
-            inner join {{ category_lists_relation }} as category_lists
-                on top_categories.category_id = category_lists.category_id
+            inner join category_list_scores
+                on top_categories.category_id = category_list_scores.category_id
         ),
     {% endif %}
 
@@ -172,20 +201,10 @@
         select
             visitor_id,
             item_id,
-            sum(score) as score
+            sum(score) as score,
+            bool_or(from_neighbours) as has_neighbour_score
         from blend_parts
         group by visitor_id, item_id
-    ),
-
-    visitor_blend_strategy as (
-        select
-            visitor_id,
-            case
-                when bool_or(from_neighbours) then '{{ blend_strategy }}'
-                else 'category_popularity'
-            end as strategy
-        from blend_parts
-        group by visitor_id
     ),
 
     blended_top as (
@@ -194,6 +213,7 @@
             blended.visitor_id,
             blended.item_id,
             blended.score,
+            blended.has_neighbour_score,
             row_number() over (
                 partition by blended.visitor_id
                 order by blended.score desc, blended.item_id asc
@@ -210,9 +230,15 @@
     ),
 
     blended_counts as (
+        -- a visitor's blended rows are labelled blend_strategy when any of them has a
+        -- neighbour score (then its best row does: neighbour scores dominate the blend)
         select
             visitor_id,
-            count(*) as n_blended
+            count(*) as n_blended,
+            case
+                when bool_or(has_neighbour_score) then '{{ blend_strategy }}'
+                else 'category_popularity'
+            end as strategy
         from blended_top
         group by visitor_id
     ),
@@ -266,10 +292,10 @@
             blended_top.rank,
             blended_top.item_id,
             blended_top.score,
-            visitor_blend_strategy.strategy
+            blended_counts.strategy
         from blended_top
-        inner join visitor_blend_strategy
-            on blended_top.visitor_id = visitor_blend_strategy.visitor_id
+        inner join blended_counts
+            on blended_top.visitor_id = blended_counts.visitor_id
 
         union all
 

@@ -200,3 +200,46 @@ def test_category_recommendations_match_spec_on_generated(generated):
     assert len(expected) > 0
     assert sorted(actual) == sorted(expected)
     assert np.isfinite(scores.score).all()
+
+
+def test_global_popularity_evaluation_matches_independent_recomputation(generated):
+    """Re-derive the visitor_time_split protocol for global popularity with pandas."""
+    split = generated.sql("select * from intermediate.int_recommendation_time_split").df()
+    train_end = split.train_end_at.iloc[0]
+    events = generated.sql(
+        "select visitor_id, item_id, event_type, event_at from intermediate.int_events_enriched"
+    ).df()
+    weights = {"view": 1.0, "addtocart": 5.0, "transaction": 10.0}
+    train = events[events.event_at <= train_end]
+    test = events[events.event_at > train_end]
+    state = generated.sql(
+        "select item_id, is_available from intermediate.int_recommendation_training_item_state"
+    ).df()
+    unavailable = set(state.item_id[state.is_available == False])  # noqa: E712
+    popularity = train.assign(weight=train.event_type.map(weights)).groupby("item_id").weight.sum()
+    ranking = popularity.reset_index().sort_values(["weight", "item_id"], ascending=[False, True])
+    ranking = [item for item in ranking.item_id if item not in unavailable]
+
+    seen = train.groupby("visitor_id").item_id.agg(set)
+    bought = train[train.event_type == "transaction"].groupby("visitor_id").item_id.agg(set)
+    recent = set(train.visitor_id[train.event_at > train_end - pd.Timedelta(days=30)])
+    targets = test.groupby("visitor_id").item_id.agg(set)
+    hits_at_10 = []
+    for visitor_id, visitor_targets in targets.items():
+        history = seen.get(visitor_id, set())
+        new_items = visitor_targets - history
+        if visitor_id not in recent or len(history) > 300 or not new_items:
+            continue
+        excluded = bought.get(visitor_id, set())
+        top = [item for item in ranking[: 10 + len(excluded)] if item not in excluded][:10]
+        hits_at_10.append(len(new_items.intersection(top)) > 0)
+
+    row = generated.sql(
+        """
+        select n_evaluated, hit_rate_at_k
+        from marts.recommendation_evaluation
+        where protocol = 'visitor_time_split' and strategy = 'global_popularity' and k = 10
+        """
+    ).fetchall()[0]
+    assert row[0] == len(hits_at_10)
+    assert row[1] == pytest.approx(np.mean(hits_at_10), abs=1e-12)
