@@ -13,7 +13,6 @@
     items), item similarity, or global popularity. HR@k and MRR@k. -#}
 {% set max_k = 20 %}
 {% set k_values = [5, 10, 20] %}
-{% set max_items = var('max_items_per_visitor') %}
 
 with
 
@@ -47,6 +46,10 @@ training_similarity as (
 
 training_pairs as (
     select * from {{ ref('int_recommendation_training_bought_together') }}
+),
+
+training_interactions as (
+    select * from {{ ref('int_recommendation_training_interactions') }}
 ),
 
 visitor_activity as (
@@ -209,6 +212,13 @@ visitor_metrics as (
 ),
 
 -- -- session protocol ------------------------------------------------------------------------
+-- bot-like on training events (as in every training fit): no test-window knowledge
+training_non_bot_visitors as (
+    select distinct visitor_id
+    from training_interactions
+),
+
+-- test sessions of visitors bot-like over the whole period are not scored
 non_bot_visitors as (
     select visitor_id
     from visitor_activity
@@ -220,8 +230,8 @@ training_session_items as (
         training_events.session_id,
         training_events.item_id
     from training_events
-    inner join non_bot_visitors
-        on training_events.visitor_id = non_bot_visitors.visitor_id
+    inner join training_non_bot_visitors
+        on training_events.visitor_id = training_non_bot_visitors.visitor_id
     where training_events.event_type = 'view'
 ),
 
