@@ -44,19 +44,19 @@ data: setup ## Generate a sample dataset into data/raw when it holds no events.c
 			--seed $(SEED) --with-properties; \
 	fi
 
-build: data ## dbt build from ROCKETMART_RAW_DIR into the warehouse ROCKETMART_DB
-	$(BIN)/dbt build --profiles-dir .
+build: data ## dbt build into the warehouse, published atomically (rocketmart build)
+	$(BIN)/rocketmart build --raw-dir "$(RAW_DIR)" --db "$(DB)"
 
 run: build ## Set up, generate data if needed, build and export the campaign lists
 
 lint: setup ## ruff (Python) and sqlfluff (SQL, dbt templater, duckdb dialect)
-	$(BIN)/ruff check python bench models
-	$(BIN)/ruff format --check python bench models
+	$(BIN)/ruff check python models $(wildcard bench)
+	$(BIN)/ruff format --check python models $(wildcard bench)
 	$(BIN)/sqlfluff lint models tests --disable-progress-bar
 
 format: setup ## Auto-fix what ruff and sqlfluff can
-	$(BIN)/ruff check --fix python bench models
-	$(BIN)/ruff format python bench models
+	$(BIN)/ruff check --fix python models $(wildcard bench)
+	$(BIN)/ruff format python models $(wildcard bench)
 	$(BIN)/sqlfluff fix models --disable-progress-bar
 
 test-dbt: setup ## dbt build on generated data (with/without properties) and the real sample

@@ -53,10 +53,13 @@ distinct_clean_events as (
 events_file as (
     select
         'events.csv' as file_name,
-        (select sum(n_rows) from base_events) as raw_rows,
+        (select count(*) from base_events) as raw_rows,
         (select count(*) from stg_events) as staged_rows,
         0 as out_of_scope_rows,
-        (select sum(n_rows) from base_events where quarantine_reason is null)
+        (
+            select count(*) from base_events
+            where quarantine_reason is null
+        )
         - (select count(*) from distinct_clean_events) as duplicate_rows_dropped,
         (select count(*) from quarantined_events) as quarantined_rows
 ),

@@ -5,10 +5,10 @@ base_events as (
     where quarantine_reason is not null
 ),
 
-expanded as (
+numbered as (
     select
         *,
-        {{ expand_occurrences('n_rows') }} as occurrence
+        row_number() over (partition by raw_line) as occurrence
     from base_events
 ),
 
@@ -29,7 +29,7 @@ final as (
         event_type,
         item_id,
         transaction_id
-    from expanded
+    from numbered
 )
 
 select * from final

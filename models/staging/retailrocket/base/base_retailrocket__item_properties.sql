@@ -3,7 +3,8 @@
     they are read once). One row per distinct raw line of a kept property key
     (categoryid, available, 790 = price) or of a malformed line, with its number of
     occurrences, the parsed value and a quarantine_reason (null = clean):
-      unparseable             missing fields, non-numeric timestamp/itemid, empty key
+      unparseable             missing fields or an empty key (any key); a non-numeric
+                              timestamp or itemid (kept keys)
       timestamp_out_of_range  outside [2000-01-01, 2100-01-01)
       invalid_value           categoryid not a non-negative integer, available not 0/1,
                               790 not of the form n<number>
@@ -25,13 +26,10 @@ tagged as (
         raw_itemid,
         raw_property,
         raw_value,
-        (
-            try_cast(trim(raw_timestamp) as bigint) is null
-            or try_cast(trim(raw_itemid) as bigint) is null
-            or coalesce(trim(raw_property), '') = ''
-            or raw_value is null
-        ) as is_malformed,
-        trim(raw_property) in ('categoryid', 'available', '790') as is_kept_property
+        -- only cheap structural checks on all ~20 M raw rows; numbers are parsed after
+        -- the out-of-scope keys have been collapsed away
+        coalesce(raw_property, '') = '' or raw_value is null as is_malformed,
+        coalesce(raw_property in ('categoryid', 'available', '790'), false) as is_kept_property
     from raw_item_properties
 ),
 
@@ -52,8 +50,8 @@ collapsed as (
 parsed as (
     select
         *,
-        try_cast(trim(raw_timestamp) as bigint) as changed_epoch_ms,
-        try_cast(trim(raw_itemid) as bigint) as item_id,
+        try_cast(raw_timestamp as bigint) as changed_epoch_ms,
+        try_cast(raw_itemid as bigint) as item_id,
         trim(raw_property) as property_key,
         trim(raw_value) as property_value
     from collapsed
@@ -82,7 +80,7 @@ validated as (
         *,
         case
             when is_out_of_scope then null
-            when is_malformed then 'unparseable'
+            when is_malformed or changed_epoch_ms is null or item_id is null then 'unparseable'
             when
                 changed_epoch_ms < {{ epoch_ms_lower_bound() }}
                 or changed_epoch_ms >= {{ epoch_ms_upper_bound() }}
@@ -96,20 +94,29 @@ validated as (
     from typed
 ),
 
+-- the value that wins each (item, key, timestamp): the smallest value, first file first
+winners as (
+    select
+        item_id,
+        property_key,
+        changed_epoch_ms,
+        min(struct_pack(property_value := property_value, file_name := file_name)) as winner
+    from validated
+    where invalid_reason is null and not is_out_of_scope
+    group by item_id, property_key, changed_epoch_ms
+),
+
 ranked as (
     select
-        *,
-        row_number() over same_change as occurrence_rank,
-        first_value(property_value) over same_change as winning_value
+        validated.*,
+        struct_extract(winners.winner, 'property_value') as winning_value,
+        struct_extract(winners.winner, 'file_name') as winning_file
     from validated
-    window same_change as (
-        partition by
-            invalid_reason is null and not is_out_of_scope,
-            item_id,
-            property_key,
-            changed_epoch_ms
-        order by property_value, file_name
-    )
+    left join winners
+        on
+            validated.item_id = winners.item_id
+            and validated.property_key = winners.property_key
+            and validated.changed_epoch_ms = winners.changed_epoch_ms
 ),
 
 final as (
@@ -132,8 +139,10 @@ final as (
             when not is_out_of_scope and property_value != winning_value
                 then 'conflicting_value'
         end as quarantine_reason,
-        not is_out_of_scope and invalid_reason is null and occurrence_rank = 1
-            as is_first_occurrence
+        not is_out_of_scope
+        and invalid_reason is null
+        and property_value = winning_value
+        and file_name = winning_file as is_first_occurrence
     from ranked
 )
 

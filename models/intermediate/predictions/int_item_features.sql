@@ -1,0 +1,101 @@
+{#- One row per split (train, validation, score) and item in that split's population:
+    items with any event in the 30 days before the split's cutoff. Features come from the
+    item_features macro (events before the cutoff only; "recent" = the last label_days);
+    the label says whether the item sold (a transaction event) in
+    [cutoff_at, label_ends_at), null for the score split. -#}
+{% set label_days = var('label_days') %}
+
+with
+
+events as (
+    select * from {{ ref('int_events_enriched') }}
+),
+
+sales as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_type = 'transaction'
+),
+
+cutoffs as (
+    select * from {{ ref('int_prediction_cutoffs') }}
+),
+
+-- events since the earliest population window
+window_events as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_at >= (select min(cutoffs.activity_starts_at) from cutoffs)
+),
+
+-- only items with an event since the earliest population window can be in a
+-- population: narrows the history the features scan without changing any result
+candidate_items as (
+    select distinct item_id
+    from window_events
+),
+
+candidate_events as (
+    select events.*
+    from events
+    semi join candidate_items
+        on events.item_id = candidate_items.item_id
+),
+
+features as (
+    {{ item_features('candidate_events', 'cutoffs', label_days) }}
+),
+
+population as (
+    select
+        features.*,
+        cutoffs.is_labelled
+    from features
+    inner join cutoffs
+        on features.split = cutoffs.split
+    where features.max_event_at_used >= cutoffs.activity_starts_at
+),
+
+sold_items as (
+    select distinct
+        cutoffs.split,
+        sales.item_id
+    from sales
+    inner join cutoffs
+        on
+            sales.event_at >= cutoffs.cutoff_at
+            and sales.event_at < cutoffs.label_ends_at
+    where cutoffs.is_labelled
+),
+
+final as (
+    select
+        -- ids
+        population.split,
+        population.item_id,
+        -- timestamps
+        population.cutoff_at,
+        population.max_event_at_used,
+        -- features
+        population.recency_days,
+        population.age_days,
+        population.n_views,
+        population.n_addtocarts,
+        population.n_sales,
+        population.n_visitors,
+        population.carts_per_view,
+        population.n_views_recent,
+        population.n_addtocarts_recent,
+        population.n_sales_recent,
+        -- rule baseline
+        population.n_sales_recent > 0 as has_sale_recent,
+        -- label
+        case
+            when population.is_labelled then sold_items.item_id is not null
+        end as has_sale_in_label_window
+    from population
+    left join sold_items
+        on
+            population.split = sold_items.split
+            and population.item_id = sold_items.item_id
+)
+
+select * from final

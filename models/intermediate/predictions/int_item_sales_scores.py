@@ -1,0 +1,10 @@
+"""Item sales forecast: fit on the train split, score train, validation and score rows."""
+
+from rocketmart import propensity
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy", "scipy"])
+    spec = propensity.ITEM_SALES
+    features = dbt.ref("int_item_features").select(*spec.columns).to_arrow_table()
+    return propensity.fit_and_score(features.to_pandas(), spec)

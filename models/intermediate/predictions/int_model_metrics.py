@@ -1,0 +1,21 @@
+"""Validation metrics of both prediction models and their rule baselines."""
+
+import pandas as pd
+
+from rocketmart import propensity
+
+# metrics need the labelled splits only
+LABELLED = "split != 'score'"
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy"])
+    visitor_scores = dbt.ref("int_visitor_propensity_scores").filter(LABELLED).to_arrow_table()
+    item_scores = dbt.ref("int_item_sales_scores").filter(LABELLED).to_arrow_table()
+    return pd.concat(
+        [
+            propensity.evaluate(visitor_scores.to_pandas(), propensity.VISITOR_PROPENSITY),
+            propensity.evaluate(item_scores.to_pandas(), propensity.ITEM_SALES),
+        ],
+        ignore_index=True,
+    )

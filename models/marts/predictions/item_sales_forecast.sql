@@ -1,0 +1,40 @@
+{#- One row per item with an event in the 30 days before as-of (the score split of
+    int_item_features): the probability that it sells at least once in the next
+    label_days, its decile (1 = most likely, ties by item_id) and predicted_to_sell =
+    probability >= the threshold chosen on validation (int_model_metrics). -#}
+with
+
+scores as (
+    select * from {{ ref('int_item_sales_scores') }}
+    where split = 'score'
+),
+
+model_metrics as (
+    select * from {{ ref('int_model_metrics') }}
+    where model_name = 'item_sales_forecast' and variant = 'model'
+),
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
+final as (
+    select
+        -- ids
+        scores.item_id,
+        -- prediction
+        scores.probability as sale_probability,
+        scores.probability >= model_metrics.threshold as predicted_to_sell,
+        ntile(10) over (
+            order by scores.probability desc, scores.item_id asc
+        ) as decile,
+        model_metrics.threshold,
+        scores.scored_by,
+        -- timestamps
+        as_of.as_of_at as scored_at
+    from scores
+    cross join model_metrics
+    cross join as_of
+)
+
+select * from final

@@ -1,0 +1,236 @@
+"""``rocketmart`` command line interface (Typer).
+
+Commands stay thin: they parse arguments, call a pure function of the package and print a
+short summary. User-fixable problems print one ``Error: ...`` line to stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rocketmart import __version__
+from rocketmart.export import Campaign, ExportFormat
+
+app = typer.Typer(
+    name="rocketmart",
+    help="Retail Rocket clickstream → dbt/DuckDB warehouse → campaign lists.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+console = Console()
+
+
+def _fail(message: str) -> NoReturn:
+    """Print a one-line ``Error: ...`` to stderr and exit with code 1 (no traceback)."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"rocketmart {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Retail Rocket clickstream → dbt/DuckDB warehouse → campaign lists."""
+
+
+@app.command()
+def generate(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Output directory (created if missing).", show_default=False),
+    ],
+    visitors: Annotated[
+        int, typer.Option("--visitors", min=1, help="Number of visitors to simulate.")
+    ] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
+    with_properties: Annotated[
+        bool,
+        typer.Option(
+            "--with-properties",
+            help="Also write [bold]item_properties_part1/2.csv[/bold] (category, availability, "
+            "price and noise keys).",
+        ),
+    ] = False,
+    bad_rows: Annotated[
+        int,
+        typer.Option(
+            "--bad-rows",
+            min=0,
+            help="Append this many malformed rows to events.csv, cycling through every "
+            "quarantine reason.",
+        ),
+    ] = 0,
+) -> None:
+    """Write a deterministic synthetic dataset in the raw Retail Rocket layout.
+
+    Files: [bold]events.csv[/bold], [bold]category_tree.csv[/bold], optionally
+    [bold]item_properties_part*.csv[/bold], and [bold]generator_manifest.json[/bold] with the
+    planted truth. Same arguments → byte-identical files.
+    """
+    from rocketmart.generator import MANIFEST_NAME, GeneratorError, generate_dataset
+
+    try:
+        result = generate_dataset(
+            out, visitors, seed, with_properties=with_properties, bad_rows=bad_rows
+        )
+    except GeneratorError as exc:
+        _fail(str(exc))
+    parts = ", ".join(f"{name} ({rows:,} rows)" for name, rows in result.files.items())
+    typer.echo(
+        f"Wrote {parts} and {MANIFEST_NAME} to {result.out_dir} "
+        f"({visitors:,} visitors, seed {seed}, {result.total_rows:,} rows in total)"
+    )
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Warehouse file [dim](default: $ROCKETMART_DB or warehouse/rocketmart.duckdb)[/dim].",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def build(
+    raw_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--raw-dir",
+            help="Directory with the raw CSVs "
+            "[dim](default: $ROCKETMART_RAW_DIR or data/raw)[/dim].",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild from an empty database.")
+    ] = False,
+) -> None:
+    """Run [bold]dbt build[/bold] and publish the warehouse atomically.
+
+    The build writes a temporary database file next to the warehouse and renames it over
+    the warehouse only when every model and test passed: a failed or interrupted build
+    leaves the previous warehouse untouched.
+    """
+    from rocketmart.warehouse import WarehouseError
+    from rocketmart.warehouse import build as build_warehouse
+
+    with console.status("Building the warehouse (dbt build)…"):
+        try:
+            summary = build_warehouse(raw_dir=raw_dir, db=db, full_refresh=full_refresh)
+        except WarehouseError as exc:
+            _fail(str(exc))
+    typer.echo(summary.describe())
+
+
+@app.command()
+def export(
+    campaign: Annotated[Campaign, typer.Argument(help="The campaign list to export.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write.", show_default=False)
+    ],
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="File format.")
+    ] = ExportFormat.csv,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="Keep only the N best-ranked targets.")
+    ] = None,
+    include_control: Annotated[
+        bool,
+        typer.Option(
+            "--include-control",
+            help="Also export the control (hold-out) rows; they are left out by default.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Export a campaign list (ordered by rank) with DuckDB COPY."""
+    from rocketmart.export import export_campaign
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        result = export_campaign(
+            campaign, output, export_format, db=db, limit=limit, include_control=include_control
+        )
+    except WarehouseError as exc:
+        _fail(str(exc))
+    typer.echo(f"Exported {result.n_rows:,} {campaign.value} targets to {result.output}")
+
+
+@app.command()
+def recommend(
+    visitor_id: Annotated[
+        int | None, typer.Argument(help="Visitor to recommend items for.", show_default=False)
+    ] = None,
+    item: Annotated[
+        int | None,
+        typer.Option("--item", help="Show items similar to this item instead.", show_default=False),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print recommendations for a visitor, or similar items for [bold]--item[/bold]."""
+    from rocketmart import reports
+    from rocketmart.warehouse import WarehouseError
+
+    if (visitor_id is None) == (item is None):
+        _fail("give either a VISITOR_ID or --item ITEM_ID")
+    try:
+        if item is not None:
+            report = reports.similar_items(item, db=db)
+        else:
+            report = reports.visitor_recommendations(visitor_id, db=db)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    _print_report(report)
+
+
+@app.command()
+def metrics(db: DbOption = None) -> None:
+    """Print model metrics (vs baselines) and the recommendation evaluation."""
+    from rocketmart import reports
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        tables = [reports.model_metrics(db=db), reports.recommendation_metrics(db=db)]
+    except WarehouseError as exc:
+        _fail(str(exc))
+    for report in tables:
+        _print_report(report)
+
+
+def _print_report(report) -> None:
+    table = Table(title=report.title, title_justify="left")
+    for column in report.columns:
+        table.add_column(column, overflow="fold")
+    for row in report.rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

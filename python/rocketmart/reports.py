@@ -1,0 +1,84 @@
+"""Read-only look-ups the CLI prints: recommendations for a visitor or an item, metrics.
+
+Each function returns a `Report` (title, columns, rows); rendering is the CLI's job.
+Identifiers are fixed here; user values are bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rocketmart.warehouse import WarehouseError, connect, require_table
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    columns: list[str]
+    rows: list[tuple]
+
+
+def _report(db: Path | None, title: str, schema: str, table: str, sql: str, params=None):
+    with connect(db) as con:
+        require_table(con, schema, table)
+        cursor = con.execute(sql, params or [])
+        columns = [d[0] for d in cursor.description]
+        return Report(title, columns, cursor.fetchall())
+
+
+def visitor_recommendations(visitor_id: int, db: Path | None = None) -> Report:
+    """The visitor's recommended items, best first."""
+    report = _report(
+        db,
+        f"Recommendations for visitor {visitor_id}",
+        "marts",
+        "visitor_recommendations",
+        "select rank, item_id, round(score, 4) as score, strategy "
+        "from marts.visitor_recommendations where visitor_id = ? order by rank",
+        [visitor_id],
+    )
+    if not report.rows:
+        raise WarehouseError(
+            f"no recommendations for visitor {visitor_id} "
+            "(unknown, bot-like, or not active in the 30 days before as-of)"
+        )
+    return report
+
+
+def similar_items(item_id: int, db: Path | None = None) -> Report:
+    """Items most similar to `item_id` (cosine over co-visiting visitors)."""
+    report = _report(
+        db,
+        f"Items similar to item {item_id}",
+        "marts",
+        "item_similarity",
+        "select rank, similar_item_id, round(similarity, 4) as similarity, n_common_visitors "
+        "from marts.item_similarity where item_id = ? order by rank",
+        [item_id],
+    )
+    if not report.rows:
+        raise WarehouseError(f"no similar items for item {item_id} (unknown or too few visitors)")
+    return report
+
+
+def model_metrics(db: Path | None = None) -> Report:
+    """Prediction models against their rule baselines."""
+    return _report(
+        db,
+        "Prediction models (validation split) vs rule baselines",
+        "marts",
+        "model_metrics",
+        "select * from marts.model_metrics order by all",
+    )
+
+
+def recommendation_metrics(db: Path | None = None) -> Report:
+    """Offline evaluation of the recommendation strategies."""
+    return _report(
+        db,
+        "Recommendation strategies, offline evaluation (time split)",
+        "marts",
+        "recommendation_evaluation",
+        "select * from marts.recommendation_evaluation order by all",
+    )
