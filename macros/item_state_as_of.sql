@@ -1,8 +1,9 @@
 {#- Select of one row per item with a kept property valid at `as_of_at` (a SQL
     expression): its category, availability and price as of then (the latest value at or
     before it). Used for the current state (as-of) and for the evaluation's training
-    cutoff, so no later property change leaks into a fit. -#}
-{% macro item_state_as_of(properties_relation, as_of_at) -%}
+    cutoff, so no later property change leaks into a fit. `property_names` (optional list)
+    skips the other properties' histories; their columns are then null. -#}
+{% macro item_state_as_of(properties_relation, as_of_at, property_names=none) -%}
     with
 
     latest_values as (
@@ -13,7 +14,11 @@
             state_properties.is_available,
             state_properties.price
         from {{ properties_relation }} as state_properties
-        where state_properties.valid_from <= {{ as_of_at }}
+        where
+            state_properties.valid_from <= {{ as_of_at }}
+            {% if property_names %}
+                and state_properties.property_name in ('{{ property_names | join("', '") }}')
+            {% endif %}
         qualify row_number() over (
             partition by state_properties.item_id, state_properties.property_name
             order by state_properties.valid_from desc

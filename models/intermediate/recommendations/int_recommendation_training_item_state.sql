@@ -1,6 +1,6 @@
-{#- One row per item with any clean property valid at the training cutoff: its category,
-    availability and price as of train_end_at (same macro as int_item_current_state), so
-    no later property change leaks into fitting. -#}
+{#- One row per item with a category or availability valid at the training cutoff: both as
+    of train_end_at (same macro as int_item_current_state), so no later property change
+    leaks into fitting. Price is not needed by any recommender and not read. -#}
 with
 
 item_properties as (
@@ -12,15 +12,18 @@ time_split as (
 ),
 
 training_state as (
-    {{ item_state_as_of('item_properties', '(select time_split.train_end_at from time_split)') }}
+    {{ item_state_as_of(
+        'item_properties',
+        '(select time_split.train_end_at from time_split)',
+        property_names=['category_id', 'is_available']
+    ) }}
 ),
 
 final as (
     select
         item_id,
         category_id,
-        is_available,
-        price
+        is_available
     from training_state
 )
 
