@@ -16,7 +16,7 @@ SEED ?= 42
 
 # Test datasets (all under build/, never committed)
 TEST_DIR := build/test
-TEST_VISITORS ?= 30000
+TEST_VISITORS ?= 100000
 TEST_BAD_ROWS ?= 25
 SHARED_DATA ?= ../shared/data/retailrocket
 

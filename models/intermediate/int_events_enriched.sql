@@ -87,11 +87,11 @@ session_starts as (
 sessionised as (
     select
         *,
-        sum(case when is_session_start then 1 else 0 end) over (
+        cast(sum(case when is_session_start then 1 else 0 end) over (
             partition by visitor_id
             order by visitor_event_number
             rows between unbounded preceding and current row
-        ) as session_number
+        ) as bigint) as session_number
     from session_starts
 ),
 

@@ -1,0 +1,48 @@
+{#- One row per session. Sessions are assigned in int_events_enriched (SPEC §4: ordered by
+    event_at, event type, item_id; a new session after a gap of more than
+    `session_gap_minutes`); this mart only aggregates them. -#}
+with
+
+events as (
+    select * from {{ ref('int_events_enriched') }}
+),
+
+per_session as (
+    select
+        visitor_id,
+        session_number,
+        -- one id per (visitor_id, session_number); grouping on the integer keys is faster
+        any_value(session_id) as session_id,
+        min(event_at) as started_at,
+        max(event_at) as ended_at,
+        count(*) as n_events,
+        {{ event_type_counts() }},
+        count(distinct item_id) as n_distinct_items
+    from events
+    group by visitor_id, session_number
+),
+
+final as (
+    select
+        -- ids
+        session_id,
+        visitor_id,
+        session_number,
+        -- timestamps
+        started_at,
+        ended_at,
+        epoch(ended_at) - epoch(started_at) as duration_seconds,
+        -- measures
+        n_events,
+        n_views,
+        n_addtocarts,
+        n_transactions,
+        n_distinct_items,
+        -- flags
+        n_events = 1 as is_bounce,
+        n_addtocarts > 0 as has_addtocart,
+        n_transactions > 0 as has_transaction
+    from per_session
+)
+
+select * from final
