@@ -43,21 +43,26 @@ def generated():
 
 
 def test_planted_pairs_top_bought_together_by_lift(generated):
+    """Among pairs with enough support, the planted pairs lead the lift ranking.
+
+    Support matters: two rare items bought together twice by chance get a huge lift, so
+    the ranking is read over pairs in at least three baskets.
+    """
+    min_baskets = 3
     planted = {tuple(sorted(pair)) for pair in _planted("planted_pairs")}
     supported = generated.sql(
-        """
-        select item_a, item_b, lift
+        f"""
+        select item_a, item_b
         from marts.bought_together
-        where n_baskets >= 2
+        where n_baskets >= {min_baskets}
         order by lift desc, item_a, item_b
         """
     ).fetchall()
-    found = [(a, b) for a, b, _ in supported if (a, b) in planted]
-    # planted pairs are bought together often enough to be supported (a planted pair needs
-    # two baskets with its anchor; 30 k generated visitors give only a few hundred baskets)
-    assert len(found) >= 0.5 * len(planted), f"{len(found)} of {len(planted)} planted pairs"
+    found = [pair for pair in supported if pair in planted]
+    # a fair share of the planted pairs is bought often enough to be supported ...
+    assert len(found) >= 0.4 * len(planted), f"{len(found)} of {len(planted)} planted pairs"
     # ... and they make up the top of the lift ranking among supported pairs
-    top = [(a, b) for a, b, _ in supported[: len(found)]]
+    top = supported[: min(10, len(planted))]
     share_planted = sum(pair in planted for pair in top) / len(top)
     assert share_planted >= 0.8, f"only {share_planted:.0%} of the top pairs by lift are planted"
 
