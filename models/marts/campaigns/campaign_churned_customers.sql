@@ -24,12 +24,7 @@ recommendations as (
 ),
 
 recommended_items as (
-    select
-        visitor_id,
-        string_agg(cast(item_id as varchar), ',' order by rank) as recommended_item_ids,
-        min(strategy) as recommendation_strategy
-    from recommendations
-    group by visitor_id
+    {{ recommended_item_list('recommendations') }}
 ),
 
 targets as (
