@@ -47,7 +47,13 @@ data: setup ## Generate a sample dataset into data/raw when it holds no events.c
 build: data ## dbt build into the warehouse, published atomically (rocketmart build)
 	$(BIN)/rocketmart build --raw-dir "$(RAW_DIR)" --db "$(DB)"
 
-run: build ## Set up, generate data if needed, build and export the campaign lists
+run: build export ## Set up, generate data if needed, build and export the campaign lists
+
+export: setup ## Export the three campaign lists (control rows excluded) into exports/
+	mkdir -p $(EXPORT_DIR)
+	$(BIN)/rocketmart export no-sales-items --db "$(DB)" --format csv --output $(EXPORT_DIR)/no_sales_items.csv
+	$(BIN)/rocketmart export browse-abandoners --db "$(DB)" --format csv --output $(EXPORT_DIR)/browse_abandoners.csv
+	$(BIN)/rocketmart export churned-customers --db "$(DB)" --format csv --output $(EXPORT_DIR)/churned_customers.csv
 
 lint: setup ## ruff (Python) and sqlfluff (SQL, dbt templater, duckdb dialect)
 	$(BIN)/ruff check python models $(wildcard bench)

@@ -10,30 +10,17 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
-latest_values as (
-    select
-        item_properties.item_id,
-        item_properties.property_name,
-        item_properties.category_id,
-        item_properties.is_available,
-        item_properties.price
-    from item_properties
-    cross join as_of
-    where item_properties.valid_from <= as_of.as_of_at
-    qualify row_number() over (
-        partition by item_properties.item_id, item_properties.property_name
-        order by item_properties.valid_from desc
-    ) = 1
+current_state as (
+    {{ item_state_as_of('item_properties', '(select as_of.as_of_at from as_of)') }}
 ),
 
 final as (
     select
         item_id,
-        max(category_id) filter (where property_name = 'category_id') as category_id,
-        bool_or(is_available) filter (where property_name = 'is_available') as is_available,
-        max(price) filter (where property_name = 'price') as price
-    from latest_values
-    group by item_id
+        category_id,
+        is_available,
+        price
+    from current_state
 )
 
 select * from final

@@ -69,7 +69,11 @@ def model_metrics(db: Path | None = None) -> Report:
         "Prediction models (validation split) vs rule baselines",
         "marts",
         "model_metrics",
-        "select * from marts.model_metrics order by all",
+        "select model_name as model, variant, status, round(roc_auc, 3) as auc, "
+        "round(average_precision, 3) as ap, round(precision, 3) as prec, "
+        "round(recall, 3) as rec, round(f1, 3) as f1, round(top_decile_lift, 2) as lift10, "
+        "round(base_rate, 4) as base_rate, n_train, n_validation "
+        "from marts.model_metrics order by model_name, variant desc",
     )
 
 
@@ -80,5 +84,8 @@ def recommendation_metrics(db: Path | None = None) -> Report:
         "Recommendation strategies, offline evaluation (time split)",
         "marts",
         "recommendation_evaluation",
-        "select * from marts.recommendation_evaluation order by all",
+        "select protocol, strategy, k, n_evaluated as n, round(precision_at_k, 3) as prec, "
+        "round(recall_at_k, 3) as rec, round(hit_rate_at_k, 3) as hit_rate, "
+        "round(mrr_at_k, 3) as mrr, round(catalogue_coverage, 3) as coverage "
+        "from marts.recommendation_evaluation order by protocol desc, k, hit_rate desc",
     )

@@ -1,0 +1,97 @@
+{#- Visitors active in the 30 days before as-of who viewed or carted but never bought,
+    ranked by purchase propensity, each with its recommended items. Bot-like visitors are
+    never targeted. -#}
+{% set window_days = 30 %}
+
+with
+
+events as (
+    select * from {{ ref('int_events_enriched') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
+visitor_activity as (
+    select * from {{ ref('int_visitor_activity') }}
+),
+
+propensity as (
+    select * from {{ ref('visitor_purchase_propensity') }}
+),
+
+recommendations as (
+    select * from {{ ref('visitor_recommendations') }}
+),
+
+recent_activity as (
+    select
+        events.visitor_id,
+        count(*) filter (where events.event_type = 'view') as n_recent_views,
+        count(*) filter (where events.event_type = 'addtocart') as n_recent_addtocarts,
+        count(distinct events.item_id) as n_recent_items
+    from events
+    cross join as_of
+    where events.event_at > as_of.as_of_at - interval '{{ window_days }} days'
+    group by events.visitor_id
+),
+
+recommended_items as (
+    {{ recommended_item_list('recommendations') }}
+),
+
+targets as (
+    select
+        visitor_activity.visitor_id,
+        visitor_activity.last_seen_at,
+        recent_activity.n_recent_views,
+        recent_activity.n_recent_addtocarts,
+        recent_activity.n_recent_items,
+        propensity.purchase_probability,
+        propensity.decile as propensity_decile,
+        recommended_items.recommended_item_ids,
+        recommended_items.recommendation_strategy
+    from visitor_activity
+    inner join recent_activity
+        on visitor_activity.visitor_id = recent_activity.visitor_id
+    left join propensity
+        on visitor_activity.visitor_id = propensity.visitor_id
+    left join recommended_items
+        on visitor_activity.visitor_id = recommended_items.visitor_id
+    where
+        not visitor_activity.is_bot_like
+        and visitor_activity.n_transactions = 0
+),
+
+final as (
+    select
+        -- ids
+        targets.visitor_id,
+        -- ranking
+        row_number() over (
+            order by targets.purchase_probability desc nulls last, targets.visitor_id asc
+        ) as rank,
+        coalesce(targets.purchase_probability, 0) as score,
+        {{ is_control_group('targets.visitor_id', 'browse-abandoners') }} as is_control,
+        -- evidence
+        targets.purchase_probability,
+        targets.propensity_decile,
+        targets.n_recent_views,
+        targets.n_recent_addtocarts,
+        targets.n_recent_items,
+        targets.last_seen_at,
+        concat(
+            targets.n_recent_views, ' views, ',
+            targets.n_recent_addtocarts, ' carts in the last {{ window_days }} days, no purchase; ',
+            'p=', coalesce(cast(round(targets.purchase_probability, 2) as varchar), 'n/a')
+        ) as evidence,
+        -- what to show
+        targets.recommended_item_ids,
+        targets.recommendation_strategy,
+        as_of.as_of_at
+    from targets
+    cross join as_of
+)
+
+select * from final

@@ -1,0 +1,83 @@
+{#- Items that drew views in the last label_days days but are predicted not to sell in the
+    next label_days: candidates for a discount or promotion. Ranked by attention left
+    unconverted: recent views × (1 − sale probability). -#}
+{% set recent_days = var('label_days') %}
+
+with
+
+events as (
+    select * from {{ ref('int_events_enriched') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
+item_sales_forecast as (
+    select * from {{ ref('item_sales_forecast') }}
+),
+
+item_current_state as (
+    select * from {{ ref('int_item_current_state') }}
+),
+
+recent_activity as (
+    select
+        events.item_id,
+        count(*) filter (where events.event_type = 'view') as n_recent_views,
+        count(*) filter (where events.event_type = 'addtocart') as n_recent_addtocarts,
+        count(distinct events.visitor_id) as n_recent_visitors
+    from events
+    cross join as_of
+    where events.event_at > as_of.as_of_at - interval '{{ recent_days }} days'
+    group by events.item_id
+),
+
+targets as (
+    select
+        recent_activity.item_id,
+        item_current_state.category_id,
+        item_current_state.price,
+        recent_activity.n_recent_views,
+        recent_activity.n_recent_addtocarts,
+        recent_activity.n_recent_visitors,
+        item_sales_forecast.sale_probability,
+        recent_activity.n_recent_views * (1 - item_sales_forecast.sale_probability) as score
+    from recent_activity
+    inner join item_sales_forecast
+        on recent_activity.item_id = item_sales_forecast.item_id
+    left join item_current_state
+        on recent_activity.item_id = item_current_state.item_id
+    where
+        recent_activity.n_recent_views > 0
+        and not item_sales_forecast.predicted_to_sell
+        and coalesce(item_current_state.is_available, true)
+),
+
+final as (
+    select
+        -- ids
+        targets.item_id,
+        targets.category_id,
+        -- ranking
+        row_number() over (order by targets.score desc, targets.item_id asc) as rank,
+        targets.score,
+        {{ is_control_group('targets.item_id', 'no-sales-items') }} as is_control,
+        -- evidence
+        targets.n_recent_views,
+        targets.n_recent_addtocarts,
+        targets.n_recent_visitors,
+        targets.sale_probability,
+        targets.price,
+        concat(
+            targets.n_recent_views, ' views, ',
+            targets.n_recent_addtocarts, ' carts by ',
+            targets.n_recent_visitors, ' visitors in the last {{ recent_days }} days; ',
+            'p(sale in next {{ recent_days }} days)=', round(targets.sale_probability, 2)
+        ) as evidence,
+        as_of.as_of_at
+    from targets
+    cross join as_of
+)
+
+select * from final
