@@ -21,6 +21,7 @@ import psutil
 
 POLL_SECONDS = 0.05
 MB = 1024 * 1024
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 class BenchError(Exception):
@@ -115,7 +116,7 @@ class Measured:
     returncode: int
     seconds: float
     peak_tree_mb: float  # polled sum of RSS over the process tree
-    peak_maxrss_mb: float  # kernel high-water mark of the largest process (wait4)
+    peak_maxrss_mb: float  # kernel high-water mark of the command's process (GNU time %M)
     log_path: Path
     peak_at: float = 0.0  # epoch seconds when the polled tree RSS peaked
 
@@ -125,28 +126,37 @@ class Measured:
 
 
 def run_measured(cmd: list[str], log_path: Path, env: dict | None = None, cwd=None) -> Measured:
-    """Run ``cmd`` with stdout+stderr to ``log_path``; time it and track peak memory."""
+    """Run ``cmd`` with stdout+stderr to ``log_path``; time it and track peak memory.
+
+    The kernel's high-water mark is read through GNU time rather than this process's own
+    wait4: a child's ru_maxrss counts the parent's resident size at fork (exec records the
+    old address space's peak), and this process may hold gigabytes of baseline frames.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     full_env = {**os.environ, **(env or {})}
+    maxrss_file = log_path.with_suffix(".maxrss")
+    maxrss_file.unlink(missing_ok=True)
+    wrapped = [GNU_TIME, "-f", "%M", "-o", str(maxrss_file), *cmd] if GNU_TIME else cmd
     with open(log_path, "wb") as log:
         started = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                cmd, stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=cwd
+                wrapped, stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=cwd
             )
         except FileNotFoundError as exc:
             raise BenchError(f"cannot run {cmd[0]}: {exc}") from exc
         with TreeMemoryMonitor(proc.pid) as monitor:
-            # wait4 reaps the child and returns its rusage (ru_maxrss in KiB on Linux,
-            # the max over the child and the descendants it waited for).
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    maxrss_mb = 0.0
+    if GNU_TIME and maxrss_file.exists():
+        lines = [x for x in maxrss_file.read_text().split() if x.isdigit()]
+        maxrss_mb = int(lines[-1]) / 1024 if lines else 0.0
     return Measured(
         returncode=proc.returncode,
         seconds=seconds,
         peak_tree_mb=monitor.peak_bytes / MB,
-        peak_maxrss_mb=usage.ru_maxrss / 1024,
+        peak_maxrss_mb=maxrss_mb,
         log_path=log_path,
         peak_at=monitor.peak_at,
     )
