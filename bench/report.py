@@ -509,6 +509,14 @@ def render(r: dict) -> str:
                 f"{n['times'].median / total:.0%}",
             )
         )
+    fastest = models[-1] if models else None
+    if fastest:
+        add("")
+        add(
+            f"The fastest model, `{fastest['name']}`, took {_s(fastest['times'].median)}: "
+            "an upper bound of the fixed cost dbt adds to every model (create, rename, drop, "
+            "commit)."
+        )
     tests = [n for n in nodes.values() if n["resource_type"] in ("test", "unit_test")]
     tests.sort(key=lambda n: -n["times"].median)
     if tests:
