@@ -160,6 +160,13 @@ def render(r: dict) -> str:
     add(_row("OS", m["os"]))
     add(_row("load average at start (1/5/15 min)", "/".join(f"{x:.2f}" for x in r["load_start"])))
     add(_row("load average at end (1/5/15 min)", "/".join(f"{x:.2f}" for x in m["load_average"])))
+    if r.get("load_checkpoints"):
+        add(
+            _row(
+                "1-min load before/after each step (floor, pandas, dbt run, dbt build)",
+                " → ".join(f"{x:.1f}" for x in r["load_checkpoints"]),
+            )
+        )
     for dist in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "scipy", "implicit"):
         add(_row(dist, _version(dist)))
     add(_row("Python", m["python"]))

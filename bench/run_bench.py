@@ -140,12 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     data = dataset.prepare(REPO, CACHE, gen_args, 0 if args.skip_generator else args.reps, logs)
     raw_dir = data["dir"]
 
+    loads = [os.getloadavg()[0]]
     floor = engine_floor.measure(raw_dir, work / "engine_floor.duckdb", args.reps)
+    loads.append(os.getloadavg()[0])
     pandas_result = pandas_baseline.measure(raw_dir, args.reps)
+    loads.append(os.getloadavg()[0])
 
     runner = dbt_bench.DbtRunner(REPO, raw_dir, work / "dbt")
     run_result = None if args.skip_dbt_run else dbt_bench.measure_run(runner, args.reps)
+    loads.append(os.getloadavg()[0])
     build = dbt_bench.measure_build(runner, args.reps)  # last: its warehouse is compared
+    loads.append(os.getloadavg()[0])
 
     equality = compare.check_all(runner.db, pandas_result["frames"], floor["db"])
     for metric, entry in equality.items():
@@ -163,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "commit": git_commit(),
         "finished_at": report.finished_at(),
         "load_start": load_start,
+        "load_checkpoints": loads,
         "machine": report.machine(),
         "dataset": {
             "dir_rel": str(raw_dir.relative_to(REPO)),
