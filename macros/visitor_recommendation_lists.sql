@@ -185,11 +185,16 @@
             select
                 coalesce(neighbour_scores.visitor_id, category_scores.visitor_id) as visitor_id,
                 coalesce(neighbour_scores.item_id, category_scores.item_id) as item_id,
-                case
-                    when neighbour_scores.item_id is null then category_scores.score
-                    when category_scores.item_id is null then neighbour_scores.score
-                    else neighbour_scores.score + category_scores.score
-                end as score,
+                -- rounded: parallel float sums differ in the last bits between runs, and
+                -- ranks must not
+                round(
+                    case
+                        when neighbour_scores.item_id is null then category_scores.score
+                        when category_scores.item_id is null then neighbour_scores.score
+                        else neighbour_scores.score + category_scores.score
+                    end,
+                    12
+                ) as score,
                 neighbour_scores.item_id is not null as has_neighbour_score
             from neighbour_scores
             full outer join category_scores
@@ -200,7 +205,7 @@
             select
                 visitor_id,
                 item_id,
-                score,
+                round(score, 12) as score,
                 true as has_neighbour_score
             from neighbour_scores
         {%- elif category_lists_relation %}

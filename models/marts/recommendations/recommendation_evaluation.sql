@@ -426,11 +426,11 @@ final as (
         cast(metrics.k as integer) as k,
         -- population
         metrics.n_evaluated,
-        -- metrics
-        metrics.precision_at_k,
-        metrics.recall_at_k,
-        metrics.hit_rate_at_k,
-        metrics.mrr_at_k,
+        -- metrics (rounded: parallel float averages differ in the last bits between runs)
+        round(metrics.precision_at_k, 12) as precision_at_k,
+        round(metrics.recall_at_k, 12) as recall_at_k,
+        round(metrics.hit_rate_at_k, 12) as hit_rate_at_k,
+        round(metrics.mrr_at_k, 12) as mrr_at_k,
         coalesce(metrics.n_recommended_items, 0) / nullif(catalogue.n_catalogue_items, 0)
             as catalogue_coverage,
         -- split
