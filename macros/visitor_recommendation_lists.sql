@@ -132,8 +132,7 @@
                 neighbour_sums.visitor_id,
                 neighbour_sums.item_id,
                 {{ neighbour_weight }} * neighbour_sums.neighbour_sum
-                / neighbour_maxima.max_neighbour_sum as score,
-                true as from_neighbours
+                / neighbour_maxima.max_neighbour_sum as score
             from neighbour_sums
             inner join neighbour_maxima
                 on neighbour_sums.visitor_id = neighbour_maxima.visitor_id
@@ -172,39 +171,58 @@
             select
                 top_categories.visitor_id,
                 category_list_scores.item_id,
-                {{ category_weight }} * category_list_scores.relative_score as score,
-                false as from_neighbours
+                {{ category_weight }} * category_list_scores.relative_score as score
             from top_categories
             inner join category_list_scores
                 on top_categories.category_id = category_list_scores.category_id
         ),
     {% endif %}
 
-    blend_parts as (
-        select
-            null::bigint as visitor_id,
-            null::bigint as item_id,
-            null::double as score,
-            null::boolean as from_neighbours
-        where false
-        {% if neighbours_relation %}
-            union all
-            select * from neighbour_scores
-        {% endif %}
-        {% if category_lists_relation %}
-            union all
-            select * from category_scores
-        {% endif %}
-    ),
-
     blended as (
-        select
-            visitor_id,
-            item_id,
-            sum(score) as score,
-            bool_or(from_neighbours) as has_neighbour_score
-        from blend_parts
-        group by visitor_id, item_id
+        -- (visitor, item) is unique in both parts: a full join adds the two scores
+        -- (same sum as a group by over their union, without hashing every row twice)
+        {%- if neighbours_relation and category_lists_relation %}
+            select
+                coalesce(neighbour_scores.visitor_id, category_scores.visitor_id) as visitor_id,
+                coalesce(neighbour_scores.item_id, category_scores.item_id) as item_id,
+                -- rounded: parallel float sums differ in the last bits between runs, and
+                -- ranks must not
+                round(
+                    case
+                        when neighbour_scores.item_id is null then category_scores.score
+                        when category_scores.item_id is null then neighbour_scores.score
+                        else neighbour_scores.score + category_scores.score
+                    end,
+                    12
+                ) as score,
+                neighbour_scores.item_id is not null as has_neighbour_score
+            from neighbour_scores
+            full outer join category_scores
+                on
+                    neighbour_scores.visitor_id = category_scores.visitor_id
+                    and neighbour_scores.item_id = category_scores.item_id
+        {%- elif neighbours_relation %}
+            select
+                visitor_id,
+                item_id,
+                round(score, 12) as score,
+                true as has_neighbour_score
+            from neighbour_scores
+        {%- elif category_lists_relation %}
+            select
+                visitor_id,
+                item_id,
+                score,
+                false as has_neighbour_score
+            from category_scores
+        {%- else %}
+            select
+                null::bigint as visitor_id,
+                null::bigint as item_id,
+                null::double as score,
+                null::boolean as has_neighbour_score
+            where false
+        {%- endif %}
     ),
 
     blended_top as (

@@ -46,9 +46,11 @@ def top_k_cosine(
     if k <= 0 or visitor_ids.size == 0:
         return _empty_result()
 
-    # Binary matrix on contiguous indexes; duplicates collapse to one interaction.
-    item_keys, item_index = np.unique(item_ids, return_inverse=True)
-    _, visitor_index = np.unique(visitor_ids, return_inverse=True)
+    # Binary matrix on contiguous indexes; duplicates collapse to one interaction. Hash
+    # factorisation (no sort): the index order never reaches the output, which is sorted
+    # by item id, similarity and neighbour id below.
+    item_index, item_keys = pd.factorize(item_ids)
+    visitor_index, _ = pd.factorize(visitor_ids)
     matrix = sparse.csr_matrix(
         (np.ones(item_index.size, dtype=np.int32), (visitor_index, item_index)),
         shape=(int(visitor_index.max()) + 1, item_keys.size),

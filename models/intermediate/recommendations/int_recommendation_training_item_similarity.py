@@ -5,9 +5,9 @@ from rocketmart.similarity import top_k_cosine
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    interactions = dbt.ref("int_recommendation_training_interactions").df()
+    interactions = dbt.ref("int_recommendation_training_interactions").fetchnumpy()
     return top_k_cosine(
-        interactions["visitor_id"].to_numpy(),
-        interactions["item_id"].to_numpy(),
+        interactions["visitor_id"],
+        interactions["item_id"],
         k=int(dbt.config.get("similarity_top_k")),
     )

@@ -74,11 +74,19 @@ k_values as (
 ),
 
 -- -- visitor protocol: targets ---------------------------------------------------------------
+test_visitors as (
+    select distinct visitor_id
+    from test_events
+),
+
+-- only visitors with a test event can have a target: their training pairs suffice
 training_visitor_items as (
     select distinct
-        visitor_id,
-        item_id
+        training_events.visitor_id,
+        training_events.item_id
     from training_events
+    inner join test_visitors
+        on training_events.visitor_id = test_visitors.visitor_id
 ),
 
 test_targets as (
@@ -225,41 +233,6 @@ non_bot_visitors as (
     where not is_bot_like
 ),
 
-training_session_items as (
-    select distinct
-        training_events.session_id,
-        training_events.item_id
-    from training_events
-    inner join training_non_bot_visitors
-        on training_events.visitor_id = training_non_bot_visitors.visitor_id
-    where training_events.event_type = 'view'
-),
-
-association_rules as (
-    select
-        items_a.item_id,
-        items_b.item_id as predicted_item_id,
-        row_number() over (
-            partition by items_a.item_id
-            order by count(*) desc, items_b.item_id asc
-        ) as rank
-    from training_session_items as items_a
-    inner join training_session_items as items_b
-        on
-            items_a.session_id = items_b.session_id
-            and items_a.item_id != items_b.item_id
-    group by items_a.item_id, items_b.item_id
-    qualify rank <= {{ max_k }}
-),
-
-global_top_items as (
-    select
-        item_id as predicted_item_id,
-        row_number() over (order by score desc, item_id asc) as rank
-    from training_popularity
-    qualify rank <= {{ max_k }}
-),
-
 test_views as (
     select
         test_events.session_id,
@@ -295,6 +268,49 @@ test_transitions as (
         next_item_id
     from collapsed_views
     where next_item_id is not null
+),
+
+test_items as (
+    select distinct item_id
+    from test_transitions
+),
+
+training_session_items as (
+    select distinct
+        training_events.session_id,
+        training_events.item_id
+    from training_events
+    inner join training_non_bot_visitors
+        on training_events.visitor_id = training_non_bot_visitors.visitor_id
+    where training_events.event_type = 'view'
+),
+
+association_rules as (
+    select
+        items_a.item_id,
+        items_b.item_id as predicted_item_id,
+        row_number() over (
+            partition by items_a.item_id
+            order by count(*) desc, items_b.item_id asc
+        ) as rank
+    from training_session_items as items_a
+    -- rules are only looked up for items with a test transition
+    inner join test_items
+        on items_a.item_id = test_items.item_id
+    inner join training_session_items as items_b
+        on
+            items_a.session_id = items_b.session_id
+            and items_a.item_id != items_b.item_id
+    group by items_a.item_id, items_b.item_id
+    qualify rank <= {{ max_k }}
+),
+
+global_top_items as (
+    select
+        item_id as predicted_item_id,
+        row_number() over (order by score desc, item_id asc) as rank
+    from training_popularity
+    qualify rank <= {{ max_k }}
 ),
 
 session_strategies as (
@@ -335,11 +351,6 @@ transition_ranks as (
         on
             session_strategies.strategy = 'global_popularity'
             and test_transitions.next_item_id = global_top_items.predicted_item_id
-),
-
-test_items as (
-    select distinct item_id
-    from test_transitions
 ),
 
 session_coverage as (
@@ -415,11 +426,11 @@ final as (
         cast(metrics.k as integer) as k,
         -- population
         metrics.n_evaluated,
-        -- metrics
-        metrics.precision_at_k,
-        metrics.recall_at_k,
-        metrics.hit_rate_at_k,
-        metrics.mrr_at_k,
+        -- metrics (rounded: parallel float averages differ in the last bits between runs)
+        round(metrics.precision_at_k, 12) as precision_at_k,
+        round(metrics.recall_at_k, 12) as recall_at_k,
+        round(metrics.hit_rate_at_k, 12) as hit_rate_at_k,
+        round(metrics.mrr_at_k, 12) as mrr_at_k,
         coalesce(metrics.n_recommended_items, 0) / nullif(catalogue.n_catalogue_items, 0)
             as catalogue_coverage,
         -- split
