@@ -48,7 +48,7 @@ class DbtRunner:
         for stale in (self.db, self.db.with_name(self.db.name + ".wal")):
             stale.unlink(missing_ok=True)
 
-    def command(self, verb: str) -> list[str]:
+    def command(self, verb: str, extra: tuple[str, ...] = ()) -> list[str]:
         return [
             dbt_executable(),
             verb,
@@ -60,10 +60,13 @@ class DbtRunner:
             str(self.target.resolve()),
             "--log-path",
             str(self.logs.resolve()),
+            *extra,
         ]
 
-    def run(self, verb: str, log_name: str):
-        return run_measured(self.command(verb), self.work / log_name, env=self.env, cwd=self.repo)
+    def run(self, verb: str, log_name: str, extra: tuple[str, ...] = ()):
+        return run_measured(
+            self.command(verb, extra), self.work / log_name, env=self.env, cwd=self.repo
+        )
 
 
 def _parse_ts(value: str) -> datetime:
@@ -215,3 +218,30 @@ def measure_run(runner: DbtRunner, reps: int) -> dict:
         peak.add(measured.peak_mb)
         print(f"[b] dbt run rep {rep}: {measured.seconds:.1f} s wall", flush=True)
     return {"wall": wall, "peak_mb": peak}
+
+
+def measure_core_run(runner: DbtRunner, reps: int, marts: list[str]) -> dict:
+    """`dbt run --select +mart ...`: only the models behind the core marts, on a fresh file
+    (after an untimed `dbt seed`), so their times are not shared with unrelated models."""
+    selector = ("--select", " ".join(f"+{mart}" for mart in marts))
+    wall, models_sum = Stats(), Stats()
+    names: list[str] = []
+    for rep in range(1, reps + 1):
+        runner.fresh_db()
+        seeded = runner.run("seed", f"dbt-core-seed-{rep}.log")
+        if seeded.returncode != 0:
+            raise BenchError(f"dbt seed failed:\n{tail(seeded.log_path)}")
+        measured = runner.run("run", f"dbt-core-run-{rep}.log", selector)
+        if measured.returncode != 0:
+            raise BenchError(f"dbt run of the core marts failed:\n{tail(measured.log_path)}")
+        nodes = parse_run_results(runner.target)
+        models = [n for n in nodes.values() if n["resource_type"] == "model"]
+        names = sorted(n["name"] for n in models)
+        wall.add(measured.seconds)
+        models_sum.add(sum(n["seconds"] for n in models))
+        print(
+            f"[b] core marts run rep {rep}: {measured.seconds:.1f} s wall, "
+            f"{models_sum.samples[-1]:.1f} s in {len(models)} models",
+            flush=True,
+        )
+    return {"wall": wall, "models_sum": models_sum, "models": names, "selector": selector[1]}
