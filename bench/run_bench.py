@@ -83,7 +83,13 @@ def git_commit() -> str:
         )
     except OSError:
         return "unknown"
-    return out.stdout.strip() + (" (+ local changes)" if dirty.stdout.strip() else "")
+    # the report and its notes are outputs / inputs of this script, not code under test
+    changed = [
+        line
+        for line in dirty.stdout.splitlines()
+        if not line.endswith(("bench/results.md", "bench/notes.md"))
+    ]
+    return out.stdout.strip() + (" (+ local changes)" if changed else "")
 
 
 def to_jsonable(value):
