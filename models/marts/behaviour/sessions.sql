@@ -16,10 +16,39 @@ per_session as (
         min(event_at) as started_at,
         max(event_at) as ended_at,
         count(*) as n_events,
-        {{ event_type_counts() }},
-        count(distinct item_id) as n_distinct_items
+        {{ event_type_counts() }}
     from events
     group by visitor_id, session_number
+),
+
+-- distinct items from pre-deduplicated rows: much cheaper than count(distinct) per
+-- session over millions of events
+distinct_session_items as (
+    select distinct
+        visitor_id,
+        session_number,
+        item_id
+    from events
+),
+
+session_items as (
+    select
+        visitor_id,
+        session_number,
+        count(*) as n_distinct_items
+    from distinct_session_items
+    group by visitor_id, session_number
+),
+
+sessions_with_items as (
+    select
+        per_session.*,
+        session_items.n_distinct_items
+    from per_session
+    inner join session_items
+        on
+            per_session.visitor_id = session_items.visitor_id
+            and per_session.session_number = session_items.session_number
 ),
 
 final as (
@@ -42,7 +71,7 @@ final as (
         n_events = 1 as is_bounce,
         n_addtocarts > 0 as has_addtocart,
         n_transactions > 0 as has_transaction
-    from per_session
+    from sessions_with_items
 )
 
 select * from final
