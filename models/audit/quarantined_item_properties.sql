@@ -8,7 +8,8 @@ base_item_properties as (
 expanded as (
     select
         *,
-        {{ expand_occurrences('n_rows') }} as occurrence
+        -- one row per raw occurrence of a line that repeats n_rows times
+        unnest(range(1, n_rows + 1)) as occurrence
     from base_item_properties
 ),
 
