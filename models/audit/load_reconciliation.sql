@@ -3,7 +3,9 @@
     tested invariant). Each term is counted from a different model, so the test proves
     that staging neither loses nor invents rows. For property files, clean_rows includes
     the well-formed lines of property keys that staging does not keep (out_of_scope_rows);
-    staged_rows is what reached staging. -#}
+    staged_rows is what reached staging. The property files' raw_rows and
+    out_of_scope_rows come from a count-only scan of the files
+    (base_retailrocket__item_property_files), not from the model that parses them. -#}
 with
 
 base_events as (
@@ -20,6 +22,10 @@ quarantined_events as (
 
 base_item_properties as (
     select * from {{ ref('base_retailrocket__item_properties') }}
+),
+
+item_property_files as (
+    select * from {{ ref('base_retailrocket__item_property_files') }}
 ),
 
 stg_item_properties as (
@@ -84,16 +90,11 @@ category_tree_file as (
 ),
 
 -- item_properties_part*.csv ------------------------------------------------------------
-property_files_base as (
+property_files_duplicates as (
     select
         file_name,
-        sum(n_rows) as raw_rows,
-        coalesce(sum(n_rows) filter (where is_out_of_scope), 0) as out_of_scope_rows,
-        coalesce(
-            sum(case when is_first_occurrence then n_rows - 1 else n_rows end) filter (
-                where not is_out_of_scope and quarantine_reason is null
-            ),
-            0
+        sum(case when is_first_occurrence then n_rows - 1 else n_rows end) filter (
+            where quarantine_reason is null
         ) as duplicate_rows_dropped
     from base_item_properties
     group by file_name
@@ -117,17 +118,20 @@ property_files_quarantined as (
 
 property_files as (
     select
-        property_files_base.file_name,
-        property_files_base.raw_rows,
+        item_property_files.file_name,
+        item_property_files.raw_rows,
         coalesce(property_files_staged.staged_rows, 0) as staged_rows,
-        property_files_base.out_of_scope_rows,
-        property_files_base.duplicate_rows_dropped,
+        item_property_files.out_of_scope_rows,
+        coalesce(property_files_duplicates.duplicate_rows_dropped, 0)
+            as duplicate_rows_dropped,
         coalesce(property_files_quarantined.quarantined_rows, 0) as quarantined_rows
-    from property_files_base
+    from item_property_files
+    left join property_files_duplicates
+        on item_property_files.file_name = property_files_duplicates.file_name
     left join property_files_staged
-        on property_files_base.file_name = property_files_staged.file_name
+        on item_property_files.file_name = property_files_staged.file_name
     left join property_files_quarantined
-        on property_files_base.file_name = property_files_quarantined.file_name
+        on item_property_files.file_name = property_files_quarantined.file_name
 ),
 
 all_files as (

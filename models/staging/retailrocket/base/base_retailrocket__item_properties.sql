@@ -10,8 +10,8 @@
                               790 not of the form n<number>
       conflicting_value       another value of the same item and key at the same
                               timestamp sorts first (that one is kept)
-    Well-formed lines of the other keys are out of scope: they are tallied in one row
-    per file (is_out_of_scope) so load_reconciliation can account for every raw line.
+    Well-formed lines of the other keys are out of scope and not read into this model:
+    base_retailrocket__item_property_files counts them per file for load_reconciliation.
 -#}
 with
 
@@ -19,31 +19,34 @@ raw_item_properties as (
     select * from {{ source('retailrocket', 'item_properties') }}
 ),
 
-tagged as (
+-- only the lines staging keeps or quarantines: the other ~90 % (well-formed lines of
+-- other keys) are counted in base_retailrocket__item_property_files instead of being
+-- carried through this model
+in_scope as (
     select
         file_name,
         raw_timestamp,
         raw_itemid,
         raw_property,
         raw_value,
-        -- only cheap structural checks on all ~20 M raw rows; numbers are parsed after
-        -- the out-of-scope keys have been collapsed away
-        coalesce(raw_property, '') = '' or raw_value is null as is_malformed,
-        coalesce(raw_property in ('categoryid', 'available', '790'), false) as is_kept_property
+        coalesce(raw_property, '') = '' or raw_value is null as is_malformed
     from raw_item_properties
+    where
+        coalesce(raw_property, '') = ''
+        or raw_value is null
+        or raw_property in ('categoryid', 'available', '790')
 ),
 
 collapsed as (
     select
         file_name,
-        not(is_malformed or is_kept_property) as is_out_of_scope,
-        case when is_malformed or is_kept_property then raw_timestamp end as raw_timestamp,
-        case when is_malformed or is_kept_property then raw_itemid end as raw_itemid,
-        case when is_malformed or is_kept_property then raw_property end as raw_property,
-        case when is_malformed or is_kept_property then raw_value end as raw_value,
+        raw_timestamp,
+        raw_itemid,
+        raw_property,
+        raw_value,
         is_malformed,
         count(*) as n_rows
-    from tagged
+    from in_scope
     group by all
 ),
 
@@ -79,7 +82,6 @@ validated as (
     select
         *,
         case
-            when is_out_of_scope then null
             when is_malformed or changed_epoch_ms is null or item_id is null then 'unparseable'
             when
                 changed_epoch_ms < {{ epoch_ms_lower_bound() }}
@@ -102,7 +104,7 @@ winners as (
         changed_epoch_ms,
         min(struct_pack(property_value := property_value, file_name := file_name)) as winner
     from validated
-    where invalid_reason is null and not is_out_of_scope
+    where invalid_reason is null
     group by item_id, property_key, changed_epoch_ms
 ),
 
@@ -124,7 +126,7 @@ classified as (
         *,
         case
             when invalid_reason is not null then invalid_reason
-            when not is_out_of_scope and property_value != winning_value
+            when property_value != winning_value
                 then 'conflicting_value'
         end as quarantine_reason
     from ranked
@@ -133,7 +135,6 @@ classified as (
 final as (
     select
         file_name,
-        is_out_of_scope,
         -- the raw text is kept only for quarantined lines (writing it for the ~2 M clean
         -- rows was a third of this model's time at full scale)
         case when quarantine_reason is not null then raw_timestamp end as raw_timestamp,
@@ -148,8 +149,7 @@ final as (
         is_available,
         price,
         quarantine_reason,
-        not is_out_of_scope
-        and invalid_reason is null
+        invalid_reason is null
         and property_value = winning_value
         and file_name = winning_file as is_first_occurrence
     from classified
