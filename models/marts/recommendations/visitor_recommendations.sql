@@ -1,7 +1,8 @@
 {#- One row per (recently active non-bot visitor, rank): the top `top_n` items, a blend of
     item similarity to their recent items and their category's popularity, with category
-    and global popularity as cold-start fallbacks. See the visitor_recommendation_lists
-    macro for the exact scoring. -#}
+    and global popularity as cold-start fallbacks. The blended candidates come from
+    int_visitor_recommendation_candidates; see the visitor_recommendation_lists and
+    visitor_recommendation_candidates macros for the exact scoring. -#}
 {% set top_n = var('top_n') %}
 
 with
@@ -22,12 +23,8 @@ popularity as (
     select * from {{ ref('int_item_popularity') }}
 ),
 
-category_lists as (
-    select * from {{ ref('category_recommendations') }}
-),
-
-item_similarity as (
-    select * from {{ ref('item_similarity') }}
+candidates as (
+    select * from {{ ref('int_visitor_recommendation_candidates') }}
 ),
 
 recommendations as (
@@ -36,9 +33,10 @@ recommendations as (
         as_of_at='(select as_of.as_of_at from as_of)',
         item_state_relation='item_state',
         popularity_relation='popularity',
-        category_lists_relation='category_lists',
-        neighbours_relation='item_similarity',
-        n=top_n
+        category_lists_relation=none,
+        neighbours_relation=none,
+        n=top_n,
+        candidates_relation='candidates'
     ) }}
 ),
 
