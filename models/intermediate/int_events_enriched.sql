@@ -103,7 +103,6 @@ final as (
         item_id,
         transaction_id,
         category_id,
-        concat(visitor_id, '-', session_number) as session_id,
         -- timestamps
         event_at,
         cast(event_at as date) as event_date,

@@ -5,7 +5,9 @@
 
 with
 
-events as (
+-- read several times below: `not materialized` scans the table once per use instead of
+-- first copying all ~2.7 M rows into a temporary CTE result (measurably cheaper)
+events as not materialized (
     select * from {{ ref('int_events_enriched') }}
 ),
 

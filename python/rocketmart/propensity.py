@@ -26,6 +26,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 RANDOM_STATE = 42
+# rows scored per decision_function call: bounds the memory of the pipeline's copies
+SCORE_CHUNK_ROWS = 100_000
 # Fewer positive labels than this in train or validation: metrics are reported but flagged.
 MIN_POSITIVES = 10
 # Used when no threshold can be chosen on validation: positive when more likely than not.
@@ -162,6 +164,16 @@ def rule_rates(baseline: np.ndarray, labels: np.ndarray, labelled: np.ndarray) -
     return np.where(groups, rate_when_fired, rate_when_not)
 
 
+def _decision_in_chunks(classifier: Pipeline, values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """classifier.decision_function of values[order], SCORE_CHUNK_ROWS rows at a time, so
+    the pipeline's intermediate copies stay small (rows are scored independently)."""
+    decision = np.empty(len(order), dtype=float)
+    for start in range(0, len(order), SCORE_CHUNK_ROWS):
+        rows = order[start : start + SCORE_CHUNK_ROWS]
+        decision[start : start + len(rows)] = classifier.decision_function(values[rows])
+    return decision
+
+
 def fit_and_score(features: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     """Fit the classifier on the `train` rows and score every row of every split.
 
@@ -186,11 +198,13 @@ def fit_and_score(features: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     baseline = features[spec.baseline_column].to_numpy(dtype=float)[order]
 
     if split_problem(labels[is_train], "train") is None:
-        values = features[list(spec.feature_columns)].to_numpy(dtype=float)[order]
-        classifier = build_classifier().fit(values[is_train], labels[is_train])
+        # one float64 copy of the features in input order; the pipeline's transformed
+        # copies are made for the train rows and then one chunk of rows at a time
+        values = features[list(spec.feature_columns)].to_numpy(dtype=float)
+        classifier = build_classifier().fit(values[order[is_train]], labels[is_train])
         base_rate = labels[is_train].mean()
         prior_log_odds = np.log(base_rate / (1 - base_rate))
-        probability = expit(classifier.decision_function(values) + prior_log_odds)
+        probability = expit(_decision_in_chunks(classifier, values, order) + prior_log_odds)
         scored_by = SCORED_BY_MODEL
     else:
         probability = rule_rates(baseline, labels, labelled)

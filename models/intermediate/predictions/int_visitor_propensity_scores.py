@@ -6,5 +6,6 @@ from rocketmart import propensity
 def model(dbt, session):
     dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy", "scipy"])
     spec = propensity.VISITOR_PROPENSITY
-    features = dbt.ref("int_visitor_features").select(*spec.columns).to_arrow_table()
-    return propensity.fit_and_score(features.to_pandas(), spec)
+    # no reference kept to the Arrow table: only the pandas copy stays alive in the fit
+    features = dbt.ref("int_visitor_features").select(*spec.columns).to_arrow_table().to_pandas()
+    return propensity.fit_and_score(features, spec)

@@ -3,7 +3,9 @@
     `session_gap_minutes`); this mart only aggregates them. -#}
 with
 
-events as (
+-- read several times below: `not materialized` scans the table once per use instead of
+-- first copying all ~2.7 M rows into a temporary CTE result (measurably cheaper)
+events as not materialized (
     select * from {{ ref('int_events_enriched') }}
 ),
 
@@ -11,8 +13,6 @@ per_session as (
     select
         visitor_id,
         session_number,
-        -- one id per (visitor_id, session_number); grouping on the integer keys is faster
-        any_value(session_id) as session_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
         count(*) as n_events,
@@ -54,7 +54,7 @@ sessions_with_items as (
 final as (
     select
         -- ids
-        session_id,
+        concat(visitor_id, '-', session_number) as session_id,
         visitor_id,
         session_number,
         -- timestamps

@@ -235,7 +235,8 @@ non_bot_visitors as (
 
 test_views as (
     select
-        test_events.session_id,
+        test_events.visitor_id,
+        test_events.session_number,
         test_events.visitor_event_number,
         test_events.item_id,
         lag(test_events.item_id) over session_timeline as previous_item_id
@@ -244,17 +245,19 @@ test_views as (
         on test_events.visitor_id = non_bot_visitors.visitor_id
     where test_events.event_type = 'view'
     window session_timeline as (
-        partition by test_events.session_id order by test_events.visitor_event_number
+        partition by test_events.visitor_id, test_events.session_number
+        order by test_events.visitor_event_number
     )
 ),
 
 collapsed_views as (
     select
-        session_id,
+        visitor_id,
+        session_number,
         visitor_event_number,
         item_id,
         lead(item_id) over (
-            partition by session_id order by visitor_event_number
+            partition by visitor_id, session_number order by visitor_event_number
         ) as next_item_id
     from test_views
     where previous_item_id is distinct from item_id
@@ -262,7 +265,8 @@ collapsed_views as (
 
 test_transitions as (
     select
-        session_id,
+        visitor_id,
+        session_number,
         visitor_event_number,
         item_id,
         next_item_id
@@ -277,7 +281,8 @@ test_items as (
 
 training_session_items as (
     select distinct
-        training_events.session_id,
+        training_events.visitor_id,
+        training_events.session_number,
         training_events.item_id
     from training_events
     inner join training_non_bot_visitors
@@ -299,7 +304,8 @@ association_rules as (
         on items_a.item_id = test_items.item_id
     inner join training_session_items as items_b
         on
-            items_a.session_id = items_b.session_id
+            items_a.visitor_id = items_b.visitor_id
+            and items_a.session_number = items_b.session_number
             and items_a.item_id != items_b.item_id
     group by items_a.item_id, items_b.item_id
     qualify rank <= {{ max_k }}
@@ -337,7 +343,8 @@ session_predictions as (
 transition_ranks as (
     select
         session_strategies.strategy,
-        test_transitions.session_id,
+        test_transitions.visitor_id,
+        test_transitions.session_number,
         test_transitions.visitor_event_number,
         coalesce(session_predictions.rank, global_top_items.rank) as hit_rank
     from test_transitions
