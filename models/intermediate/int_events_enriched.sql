@@ -19,22 +19,33 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
-category_history as (
+-- one timeline of both values: each change point of an item's category or price, with
+-- the category and price valid from then on, so one ASOF join finds both
+property_changes as (
     select
         item_id,
         valid_from,
-        category_id
+        -- staging has one row per (item, property, valid_from): max() only merges a
+        -- category and a price change at the same time
+        max(category_id) as category_change,
+        max(price) as price_change
     from item_properties
-    where property_name = 'category_id'
+    where property_name in ('category_id', 'price')
+    group by item_id, valid_from
 ),
 
-price_history as (
+property_timeline as (
     select
         item_id,
         valid_from,
-        price
-    from item_properties
-    where property_name = 'price'
+        last_value(category_change ignore nulls) over item_timeline as category_id,
+        last_value(price_change ignore nulls) over item_timeline as price
+    from property_changes
+    window item_timeline as (
+        partition by item_id
+        order by valid_from
+        rows between unbounded preceding and current row
+    )
 ),
 
 observed_events as (
@@ -46,26 +57,16 @@ observed_events as (
     where events.event_at <= as_of.as_of_at
 ),
 
-with_category as (
+with_properties as (
     select
         observed_events.*,
-        category_history.category_id
+        property_timeline.category_id,
+        property_timeline.price
     from observed_events
-    asof left join category_history
+    asof left join property_timeline
         on
-            observed_events.item_id = category_history.item_id
-            and observed_events.event_at >= category_history.valid_from
-),
-
-with_price as (
-    select
-        with_category.*,
-        price_history.price
-    from with_category
-    asof left join price_history
-        on
-            with_category.item_id = price_history.item_id
-            and with_category.event_at >= price_history.valid_from
+            observed_events.item_id = property_timeline.item_id
+            and observed_events.event_at >= property_timeline.valid_from
 ),
 
 session_starts as (
@@ -77,7 +78,7 @@ session_starts as (
             true
         ) as is_session_start,
         row_number() over visitor_timeline as visitor_event_number
-    from with_price
+    from with_properties
     window visitor_timeline as (
         partition by visitor_id
         order by event_at, event_rank, item_id, event_id
