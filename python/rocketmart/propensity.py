@@ -164,13 +164,22 @@ def rule_rates(baseline: np.ndarray, labels: np.ndarray, labelled: np.ndarray) -
     return np.where(groups, rate_when_fired, rate_when_not)
 
 
-def _decision_in_chunks(classifier: Pipeline, values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """classifier.decision_function of values[order], SCORE_CHUNK_ROWS rows at a time, so
-    the pipeline's intermediate copies stay small (rows are scored independently)."""
+def _feature_rows(features: pd.DataFrame, columns: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The float64 feature matrix of the given rows (positions) and columns (positions)."""
+    return features.iloc[rows, columns].to_numpy(dtype=float)
+
+
+def _decision_in_chunks(
+    classifier: Pipeline, features: pd.DataFrame, columns: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """classifier.decision_function of the rows features[order], SCORE_CHUNK_ROWS rows at a
+    time, so the matrices and the pipeline's copies stay small (rows score independently)."""
     decision = np.empty(len(order), dtype=float)
     for start in range(0, len(order), SCORE_CHUNK_ROWS):
         rows = order[start : start + SCORE_CHUNK_ROWS]
-        decision[start : start + len(rows)] = classifier.decision_function(values[rows])
+        decision[start : start + len(rows)] = classifier.decision_function(
+            _feature_rows(features, columns, rows)
+        )
     return decision
 
 
@@ -198,13 +207,17 @@ def fit_and_score(features: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
     baseline = features[spec.baseline_column].to_numpy(dtype=float)[order]
 
     if split_problem(labels[is_train], "train") is None:
-        # one float64 copy of the features in input order; the pipeline's transformed
-        # copies are made for the train rows and then one chunk of rows at a time
-        values = features[list(spec.feature_columns)].to_numpy(dtype=float)
-        classifier = build_classifier().fit(values[order[is_train]], labels[is_train])
+        # float64 feature matrices are built for the train rows, then for one chunk of
+        # rows at a time: never a copy of every row (943 k visitors at full scale)
+        columns = features.columns.get_indexer(list(spec.feature_columns))
+        classifier = build_classifier().fit(
+            _feature_rows(features, columns, order[is_train]), labels[is_train]
+        )
         base_rate = labels[is_train].mean()
         prior_log_odds = np.log(base_rate / (1 - base_rate))
-        probability = expit(_decision_in_chunks(classifier, values, order) + prior_log_odds)
+        probability = expit(
+            _decision_in_chunks(classifier, features, columns, order) + prior_log_odds
+        )
         scored_by = SCORED_BY_MODEL
     else:
         probability = rule_rates(baseline, labels, labelled)
