@@ -1,16 +1,16 @@
-{#- Bought-together pairs of an events relation. A basket is a transaction_id with its
-    distinct items; for every pair item_a < item_b in at least `min_pair_baskets` baskets:
-    n_baskets, support (n_baskets / baskets), confidence both ways and lift
-    (support / (support_a · support_b)). Used by bought_together and the evaluation. -#}
-{% macro basket_pairs(events_relation, min_pair_baskets) -%}
+{#- Bought-together pairs of a baskets relation (transaction_id, item_id: one row per
+    distinct item of a basket, like int_basket_items). For every pair item_a < item_b in
+    at least `min_pair_baskets` baskets: n_baskets, support (n_baskets / baskets),
+    confidence both ways and lift (support / (support_a · support_b)). Used by
+    bought_together and the evaluation. -#}
+{% macro basket_pairs(baskets_relation, min_pair_baskets) -%}
     with
 
     baskets as (
-        select distinct
-            basket_events.transaction_id,
-            basket_events.item_id
-        from {{ events_relation }} as basket_events
-        where basket_events.event_type = 'transaction'
+        select
+            basket_items.transaction_id,
+            basket_items.item_id
+        from {{ baskets_relation }} as basket_items
     ),
 
     basket_totals as (

@@ -1,15 +1,16 @@
 {#- One row per item pair (item_a < item_b) bought together in at least
-    `min_pair_baskets` baskets (a basket = a transaction_id with its distinct items). -#}
+    `min_pair_baskets` baskets (a basket = a transaction_id with its distinct items,
+    int_basket_items). -#}
 {% set min_pair_baskets = var('min_pair_baskets') %}
 
 with
 
-events as (
-    select * from {{ ref('int_events_enriched') }}
+basket_items as (
+    select * from {{ ref('int_basket_items') }}
 ),
 
 pairs as (
-    {{ basket_pairs('events', min_pair_baskets) }}
+    {{ basket_pairs('basket_items', min_pair_baskets) }}
 ),
 
 final as (
