@@ -264,6 +264,18 @@ def render(r: dict) -> str:
                 _ok(ratio <= 1.0),
             )
         )
+    if metric_nodes is not nodes:
+        # a model's floor: what dbt spends on the smallest model of the same run
+        smallest = min(metric_nodes.values(), key=lambda n: n["times"].median)
+        add(
+            _row(
+                "… context: dbt's fixed cost per model (the fastest model of that run, "
+                f"`{smallest['name']}`: compile, create, insert, rename, commit)",
+                _s(smallest["times"].median),
+                "",
+                "",
+            )
+        )
     if chain:
         pandas_ratio = chain.median / pandas_total.median
         add(
