@@ -11,11 +11,6 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
-sales as (
-    select * from {{ ref('int_events_enriched') }}
-    where event_type = 'transaction'
-),
-
 cutoffs as (
     select * from {{ ref('int_prediction_cutoffs') }}
 ),
@@ -55,15 +50,7 @@ population as (
 ),
 
 sold_items as (
-    select distinct
-        cutoffs.split,
-        sales.item_id
-    from sales
-    inner join cutoffs
-        on
-            sales.event_at >= cutoffs.cutoff_at
-            and sales.event_at < cutoffs.label_ends_at
-    where cutoffs.is_labelled
+    {{ label_window_transactions('events', 'cutoffs', 'item_id') }}
 ),
 
 final as (

@@ -13,11 +13,6 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
-transactions as (
-    select * from {{ ref('int_events_enriched') }}
-    where event_type = 'transaction'
-),
-
 visitor_activity as (
     select * from {{ ref('int_visitor_activity') }}
 ),
@@ -63,15 +58,7 @@ population as (
 ),
 
 purchases as (
-    select distinct
-        cutoffs.split,
-        transactions.visitor_id
-    from transactions
-    inner join cutoffs
-        on
-            transactions.event_at >= cutoffs.cutoff_at
-            and transactions.event_at < cutoffs.label_ends_at
-    where cutoffs.is_labelled
+    {{ label_window_transactions('events', 'cutoffs', 'visitor_id') }}
 ),
 
 final as (
