@@ -10,10 +10,14 @@ time of a separate ``dbt run`` (after an untimed ``dbt seed``) on a fresh file.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
+
+import duckdb
 
 from harness import POLL_SECONDS, BenchError, Stats, run_measured, tail
 
@@ -255,6 +259,39 @@ def measure_core_run(runner: DbtRunner, reps: int, marts: list[str]) -> dict:
         "models_sum": models_sum,
         "models": names,
         "model_seconds": per_model,
+        "sql_seconds": time_mart_sql(runner, marts, reps),
         "selector": selector[1],
         "threads": 1,
     }
+
+
+def time_mart_sql(runner: DbtRunner, marts: list[str], reps: int) -> dict[str, Stats]:
+    """Each mart's compiled SQL run on its own against the warehouse the core run left,
+    as `create table ... as <sql>` through the DuckDB Python API: the engine's time
+    for the metric without dbt's fixed cost per model (compile, contract check, create,
+    insert, rename, commit). Shown as context beside the model's time."""
+    manifest = json.loads((runner.target / "manifest.json").read_text())
+    compiled = {
+        node["name"]: runner.target / "compiled" / node["package_name"] / node["original_file_path"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"] in marts
+    }
+    out: dict[str, Stats] = {}
+    with duckdb.connect(str(runner.db)) as con:
+        # the settings of profiles.yml
+        con.execute("set preserve_insertion_order = false")
+        con.execute(f"set memory_limit = '{os.environ.get('ROCKETMART_MEMORY_LIMIT', '1GB')}'")
+        for mart in marts:
+            path = compiled.get(mart)
+            if path is None or not path.exists():
+                continue
+            sql = path.read_text()
+            stats = Stats()
+            for _ in range(reps):
+                started = time.perf_counter()
+                # a table in the database file, as the floor and dbt write theirs
+                con.execute(f"create or replace table main.bench_mart_sql as {sql}")
+                stats.add(time.perf_counter() - started)
+            con.execute("drop table if exists main.bench_mart_sql")
+            out[mart] = stats
+    return out
