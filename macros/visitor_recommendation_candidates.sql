@@ -50,23 +50,15 @@
             group by recent_items.visitor_id, neighbours.similar_item_id
         ),
 
-        neighbour_maxima as (
-            select
-                visitor_id,
-                max(neighbour_sum) as max_neighbour_sum
-            from neighbour_sums
-            group by visitor_id
-        ),
-
+        -- normalised by the visitor's best neighbour sum; a window, so neighbour_sums is
+        -- read once (read twice, DuckDB would first copy its ~5 M rows into a CTE result)
         neighbour_scores as (
             select
-                neighbour_sums.visitor_id,
-                neighbour_sums.item_id,
-                {{ neighbour_weight }} * neighbour_sums.neighbour_sum
-                / neighbour_maxima.max_neighbour_sum as score
+                visitor_id,
+                item_id,
+                {{ neighbour_weight }} * neighbour_sum
+                / max(neighbour_sum) over (partition by visitor_id) as score
             from neighbour_sums
-            inner join neighbour_maxima
-                on neighbour_sums.visitor_id = neighbour_maxima.visitor_id
         ),
     {% endif %}
 
