@@ -11,6 +11,13 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
+-- its own scan of the transactions (reading `events` again would make DuckDB copy all
+-- events into a CTE result first)
+sales as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_type = 'transaction'
+),
+
 cutoffs as (
     select * from {{ ref('int_prediction_cutoffs') }}
 ),
@@ -50,7 +57,7 @@ population as (
 ),
 
 sold_items as (
-    {{ label_window_transactions('events', 'cutoffs', 'item_id') }}
+    {{ label_window_transactions('sales', 'cutoffs', 'item_id') }}
 ),
 
 final as (

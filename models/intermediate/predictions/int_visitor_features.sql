@@ -13,6 +13,13 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
+-- its own scan of the transactions (reading `events` again would make DuckDB copy all
+-- events into a CTE result first)
+transactions as (
+    select * from {{ ref('int_events_enriched') }}
+    where event_type = 'transaction'
+),
+
 visitor_activity as (
     select * from {{ ref('int_visitor_activity') }}
 ),
@@ -58,7 +65,7 @@ population as (
 ),
 
 purchases as (
-    {{ label_window_transactions('events', 'cutoffs', 'visitor_id') }}
+    {{ label_window_transactions('transactions', 'cutoffs', 'visitor_id') }}
 ),
 
 final as (
