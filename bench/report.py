@@ -520,7 +520,7 @@ def render(r: dict) -> str:
     )
     add(
         _row(
-            "peak RSS of the `dbt build` process tree",
+            "peak memory of the `dbt build` process tree (kernel max RSS, or summed PSS)",
             _mb(build["peak_mb"].min),
             _mb(build["peak_mb"].median),
         )
@@ -528,7 +528,7 @@ def render(r: dict) -> str:
     if r.get("run"):
         add(
             _row(
-                "peak RSS of `dbt run`",
+                "peak memory of `dbt run`",
                 _mb(r["run"]["peak_mb"].min),
                 _mb(r["run"]["peak_mb"].median),
             )
@@ -672,7 +672,7 @@ def render(r: dict) -> str:
     )
     add(
         _row(
-            "peak RSS (process tree)",
+            "peak memory (process tree: kernel max RSS, or summed PSS)",
             _mb(gen["peak_mb"].min),
             _mb(gen["peak_mb"].median),
             _mb(gen["peak_mb"].max),
