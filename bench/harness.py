@@ -69,22 +69,8 @@ class PhaseTimer:
         return {name: stats.to_dict() for name, stats in self.phases.items()}
 
 
-def _proportional_bytes(proc: psutil.Process) -> int:
-    """PSS of a process where the platform reports it, else its RSS."""
-    try:
-        pss = getattr(proc.memory_full_info(), "pss", None)
-    except psutil.AccessDenied:
-        pss = None
-    return int(pss) if pss is not None else proc.memory_info().rss
-
-
 class TreeMemoryMonitor:
-    """Polls the memory of a process and all its descendants in a background thread.
-
-    Each process counts with its proportional set size (PSS, Linux) where available, else
-    its RSS: summed RSS counts a page shared by several processes once per process, so a
-    short-lived child forked by the dbt process (a library probing the CPU with a
-    subprocess) made the tree look ~0.4 GB larger than the memory it used."""
+    """Polls the summed RSS of a process and all its descendants in a background thread."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -102,7 +88,7 @@ class TreeMemoryMonitor:
         total = 0
         for proc in procs:
             try:
-                total += _proportional_bytes(proc)
+                total += proc.memory_info().rss
             except psutil.Error:
                 continue
         return total

@@ -520,7 +520,7 @@ def render(r: dict) -> str:
     )
     add(
         _row(
-            "peak memory of the `dbt build` process tree (kernel max RSS, or summed PSS)",
+            "peak RSS of the `dbt build` process tree",
             _mb(build["peak_mb"].min),
             _mb(build["peak_mb"].median),
         )
@@ -528,7 +528,7 @@ def render(r: dict) -> str:
     if r.get("run"):
         add(
             _row(
-                "peak memory of `dbt run`",
+                "peak RSS of `dbt run`",
                 _mb(r["run"]["peak_mb"].min),
                 _mb(r["run"]["peak_mb"].median),
             )
@@ -672,7 +672,7 @@ def render(r: dict) -> str:
     )
     add(
         _row(
-            "peak memory (process tree: kernel max RSS, or summed PSS)",
+            "peak RSS (process tree)",
             _mb(gen["peak_mb"].min),
             _mb(gen["peak_mb"].median),
             _mb(gen["peak_mb"].max),
