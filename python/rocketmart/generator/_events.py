@@ -273,7 +273,7 @@ def simulate(rng: np.random.Generator, tree: CategoryTree, cat: Catalog, n_visit
     # buyers who never use the cart: all their cart events are dropped below
     skip_cart = np.zeros(n_v, dtype=bool)
     buyers = np.unique(b_vis)
-    skip_cart[buyers[rng.random(len(buyers)) < SKIP_CART_P]] = True
+    skip_cart[rng.permutation(buyers)[: round(SKIP_CART_P * len(buyers))]] = True
 
     # basket lines: primary item (the carted one) + extra items
     b_k = rng.choice(4, size=n_b, p=BASKET_SIZE_P) + 1
