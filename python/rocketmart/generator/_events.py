@@ -53,9 +53,9 @@ SAME_SESSION_BUY_P = 0.6  # otherwise the buyer returns ~1.5 days after the cart
 SKIP_CART_P = 0.13  # buyers who never use the cart (real sample: 12.8 % of buyers)
 # Repeat purchases are rare for a typical buyer (real sample: 1 of 40 transaction ids) but a
 # few heavy buyers make many, which brings transaction ids per visitor to the full data's.
-REPEAT_BUYER_P, REPEAT_EXTRA_MEAN, REPEAT_GAP_DAYS = 0.012, 0.4, 12.0
-HEAVY_BUYER_P, HEAVY_GAP_DAYS = 0.01, 1.2
-BASKET_SIZE_P = np.array([0.915, 0.055, 0.02, 0.01])
+REPEAT_BUYER_P, REPEAT_EXTRA_MEAN, REPEAT_GAP_DAYS = 0.01, 0.4, 12.0
+HEAVY_BUYER_P, HEAVY_GAP_DAYS = 0.008, 0.95
+BASKET_SIZE_P = np.array([0.945, 0.035, 0.013, 0.007])
 EXTRA_FROM_VIEWS_P = 0.7
 PAIR_PARTNER_P = 0.6
 DUPLICATE_SHARE = 0.0002
@@ -234,7 +234,7 @@ def simulate(rng: np.random.Generator, tree: CategoryTree, cat: Catalog, n_visit
     b_ts = c_ts[b_cart] + delay
     # baskets of planted pairs: the buyer viewed and carted item A
     if len(pairs):
-        pair_share = float(np.clip(3.0 * len(pairs) / max(n_b, 1), 0.04, 0.12))
+        pair_share = float(np.clip(6.0 * len(pairs) / max(n_b, 1), 0.04, 0.15))
         is_pair = rng.random(n_b) < pair_share
         e_item[c_anchor[b_cart[is_pair]]] = pairs[rng.integers(0, len(pairs), is_pair.sum()), 0]
     c_item = e_item[c_anchor]

@@ -11,7 +11,6 @@ REAL_LEVEL_COUNTS = np.array([25, 174, 702, 665, 90, 13])
 REAL_N_CATEGORIES = int(REAL_LEVEL_COUNTS.sum())
 REAL_ID_SPACE = 1699
 MIN_LEVEL_COUNTS = np.array([3, 6, 12, 10])  # keeps >= 4 levels (depth >= 3) at any scale
-MIN_CATEGORIES = 60
 
 
 @dataclass(frozen=True)
