@@ -23,7 +23,7 @@ SHARED_DATA ?= ../shared/data/retailrocket
 export ROCKETMART_RAW_DIR ?= $(RAW_DIR)
 export ROCKETMART_DB ?= $(DB)
 
-.PHONY: help setup data build run export lint format test test-dbt test-py bench clean
+.PHONY: help setup data build run export lint format test test-dbt test-py bench calibration clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -89,6 +89,10 @@ test: setup lint test-dbt test-py ## Lint, dbt build on test data, then pytest
 bench: setup ## Full-scale benchmark (see bench/README.md); writes bench/results.md
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run_bench.py
+
+calibration: setup ## Generated vs real 5,000-visitor sample: writes docs/calibration.md
+	$(BIN)/rocketmart calibrate --visitors 100000 --seed $(SEED) --full-scale --out docs/calibration.md \
+		--real $(SHARED_DATA)/events_sample_5000_visitors.csv
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
 	rm -rf build target logs dbt_packages .pytest_cache .ruff_cache
