@@ -288,8 +288,8 @@ def rfm_tiers(con: Connection) -> pd.DataFrame:
             count(r.visitor_id) as n_customers,
             avg(r.recency_days) as avg_recency_days,
             avg(r.frequency) as avg_frequency,
-            avg(r.monetary) as avg_monetary,
-            sum(r.monetary) as total_monetary
+            round(avg(r.monetary)) as avg_monetary,
+            round(sum(r.monetary)) as total_monetary
         from (values ('high', 1), ('mid', 2), ('low', 3)) as t(value_tier, pos)
         left join marts.customer_rfm as r on r.value_tier = t.value_tier
         group by t.value_tier, t.pos

@@ -92,7 +92,7 @@ def style(fig: go.Figure, height: int = 360, **layout) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
         **layout,
     )
     return fig
@@ -103,3 +103,4 @@ def chart(fig: go.Figure, key: str) -> None:
 
 
 PERCENT = st.column_config.NumberColumn(format="percent")
+COUNT = st.column_config.NumberColumn(format="localized")

@@ -50,7 +50,7 @@ if not summary["n_rows"]:
         "campaign's criteria at the as-of time."
     )
 else:
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     with left:
         hist = queries.campaign_score_histogram(con, campaign, bins=20)
         fig = px.bar(
@@ -62,38 +62,40 @@ else:
             labels={"score_from": "score", "n": "rows", "grp": ""},
             title="Score distribution",
         )
-        ui.chart(ui.style(fig, height=340, bargap=0.05), f"scores_{campaign.value}")
+        ui.chart(ui.style(fig, height=300, bargap=0.05), f"scores_{campaign.value}")
     with right:
-        st.markdown("**Top targets** (control rows left out, as in an export)")
-        st.dataframe(
-            queries.campaign_top_targets(con, campaign, limit=20),
-            hide_index=True,
-            height=340,
-            column_config={
-                queries.CAMPAIGN_ID_COLUMN[campaign]: st.column_config.NumberColumn(format="%d"),
-                "score": st.column_config.NumberColumn(format="%.4f"),
-                "evidence": st.column_config.TextColumn(width="large"),
-            },
-        )
-
-st.markdown("**Download** (the same files as `rocketmart export`)")
-include_control = st.checkbox("Include the control rows", key="include_control")
-download_cols = st.columns(len(ExportFormat))
-for col, export_format in zip(download_cols, ExportFormat, strict=True):
-    col.download_button(
-        f"{export_format.value.upper()}",
-        data=functools.partial(
-            downloads.export_bytes,
-            campaign,
-            export_format,
-            ui.warehouse_path(),
-            include_control,
-        ),
-        file_name=downloads.file_name(campaign, export_format),
-        mime=downloads.MIME_TYPES[export_format],
-        key=f"download_{campaign.value}_{export_format.value}",
-        icon=":material/download:",
-        on_click="ignore",
+        st.markdown("**Download** (the same files as `rocketmart export`)")
+        include_control = st.checkbox("Include the control rows", key="include_control")
+        for export_format in ExportFormat:
+            st.download_button(
+                f"{export_format.value.upper()}",
+                data=functools.partial(
+                    downloads.export_bytes,
+                    campaign,
+                    export_format,
+                    ui.warehouse_path(),
+                    include_control,
+                ),
+                file_name=downloads.file_name(campaign, export_format),
+                mime=downloads.MIME_TYPES[export_format],
+                key=f"download_{campaign.value}_{export_format.value}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+    st.markdown("**Top targets** (control rows left out, as in an export)")
+    targets = queries.campaign_top_targets(con, campaign, limit=20)
+    id_column = queries.CAMPAIGN_ID_COLUMN[campaign]
+    first = ["rank", id_column, "score", "evidence"]
+    st.dataframe(
+        targets,
+        hide_index=True,
+        column_order=first + [c for c in targets.columns if c not in first],
+        column_config={
+            id_column: st.column_config.NumberColumn(format="%d"),
+            "category_id": st.column_config.NumberColumn(format="%d"),
+            "score": st.column_config.NumberColumn(format="%.4f"),
+            "evidence": st.column_config.TextColumn(width="large"),
+        },
     )
 
 st.subheader("Readout (A/A on history)")

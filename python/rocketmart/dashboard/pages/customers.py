@@ -37,6 +37,7 @@ with left:
         labels={"n_visitors": "visitors (log scale)"},
     )
     fig.update_traces(texttemplate="%{text:,}", textposition="outside", cliponaxis=False)
+    fig.update_yaxes(dtick=1)
     ui.chart(ui.style(fig, height=340, showlegend=False), "segments")
     n_bots = int(seg["n_bot_like"].sum())
     st.caption(
@@ -78,21 +79,23 @@ with right:
 st.subheader("Retention by weekly cohort")
 st.caption(
     "Share of each cohort (week of first event / first purchase, Monday-based, UTC) active in "
-    "each following week. Cells marked ◐ are the week containing as-of: not fully observed, "
-    "so their rate is a lower bound."
+    "each following week, in %. Week 0 is 100 % by definition and left out. Cells marked ◐ "
+    "are the week containing as-of: not fully observed, so their rate is a lower bound."
 )
 tabs = st.tabs(["Visitor cohorts", "Customer cohorts"])
 for tab, cohort_type in zip(tabs, ["visitor", "customer"], strict=True):
     with tab:
         rates, complete = queries.retention_matrix(queries.retention(con, cohort_type))
+        rates, complete = (
+            rates.drop(columns=[0], errors="ignore"),
+            complete.drop(columns=[0], errors="ignore"),
+        )
         if rates.empty:
             ui.empty(f"No {cohort_type} cohorts (no {cohort_type}s in the warehouse).")
             continue
         text = [
             [
-                ""
-                if np.isnan(rate)
-                else f"{100 * rate:.1f}%" + ("" if complete.iloc[i, j] else " ◐")
+                "" if np.isnan(rate) else f"{100 * rate:.1f}" + ("" if complete.iloc[i, j] else "◐")
                 for j, rate in enumerate(row)
             ]
             for i, row in enumerate(rates.to_numpy())
@@ -104,10 +107,10 @@ for tab, cohort_type in zip(tabs, ["visitor", "customer"], strict=True):
                 y=list(rates.index),
                 text=text,
                 texttemplate="%{text}",
+                textfont={"size": 10},
                 colorscale="Blues",
                 zmin=0,
-                zmax=float(np.nanmax(rates.to_numpy()[:, 1:])) if rates.shape[1] > 1 else 1,
-                colorbar={"title": "retention", "tickformat": ".0%"},
+                colorbar={"title": "retention", "tickformat": ".1%"},
                 hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>",
             )
         )
@@ -124,19 +127,19 @@ else:
             "No item property files were loaded, so purchases have no price: `monetary` is "
             "empty by design."
         )
-    left, right = st.columns([3, 2])
+    st.dataframe(
+        tiers,
+        hide_index=True,
+        column_config={
+            "n_customers": ui.COUNT,
+            "avg_recency_days": st.column_config.NumberColumn(format="%.1f"),
+            "avg_frequency": st.column_config.NumberColumn(format="%.2f"),
+            "avg_monetary": st.column_config.NumberColumn(format="localized"),
+            "total_monetary": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+    left, _ = st.columns(2)
     with left:
-        st.dataframe(
-            tiers,
-            hide_index=True,
-            column_config={
-                "avg_recency_days": st.column_config.NumberColumn(format="%.1f"),
-                "avg_frequency": st.column_config.NumberColumn(format="%.2f"),
-                "avg_monetary": st.column_config.NumberColumn(format="%.0f"),
-                "total_monetary": st.column_config.NumberColumn(format="%.0f"),
-            },
-        )
-    with right:
         grid = queries.rfm_grid(con)
         matrix = grid.pivot(index="r_score", columns="f_score", values="n_customers").fillna(0)
         fig = px.imshow(
@@ -148,5 +151,6 @@ else:
             labels={"x": "frequency score", "y": "recency score", "color": "customers"},
             aspect="auto",
         )
-        fig.update_yaxes(autorange="reversed")
-        ui.chart(ui.style(fig, height=280, title="customers by R × F score"), "rfm_grid")
+        fig.update_yaxes(autorange="reversed", dtick=1)
+        fig.update_xaxes(dtick=1)
+        ui.chart(ui.style(fig, height=320, title="customers by R × F score"), "rfm_grid")

@@ -51,22 +51,23 @@ fig = px.bar(
     },
     labels={"file_name": "", "rows": "rows (log scale)"},
 )
+fig.update_xaxes(dtick=1)
 ui.chart(ui.style(fig, height=120 + 70 * len(recon)), "reconciliation")
 st.dataframe(recon, hide_index=True)
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Quarantine by reason")
-    quarantine = queries.quarantine_by_reason(con)
-    if quarantine.empty:
-        st.success("No row was quarantined.", icon=":material/check_circle:")
-    else:
-        st.dataframe(quarantine, hide_index=True)
-with right:
-    st.subheader("Data-quality checks")
-    summary = queries.data_quality_summary(con)
-    st.dataframe(
-        summary,
-        hide_index=True,
-        column_config={"description": st.column_config.TextColumn(width="large")},
-    )
+st.subheader("Quarantine by reason")
+quarantine = queries.quarantine_by_reason(con)
+if quarantine.empty:
+    st.success("No row was quarantined.", icon=":material/check_circle:")
+else:
+    left, _ = st.columns(2)
+    left.dataframe(quarantine, hide_index=True)
+
+st.subheader("Data-quality checks")
+summary = queries.data_quality_summary(con)
+st.dataframe(
+    summary,
+    hide_index=True,
+    height=36 * (len(summary) + 1) + 3,
+    column_config={"description": st.column_config.TextColumn(width="large")},
+)

@@ -40,7 +40,7 @@ cols[4].metric(
 )
 
 funnel = queries.funnel(con)
-left, right = st.columns([2, 3])
+left, right = st.columns(2)
 with left:
     st.subheader("Funnel")
     if funnel["n_visitors"].sum() == 0:
@@ -64,7 +64,12 @@ with left:
         st.dataframe(
             funnel[["stage", "n_visitors", "n_sessions", "pct_of_previous", "pct_of_first"]],
             hide_index=True,
-            column_config={"pct_of_previous": ui.PERCENT, "pct_of_first": ui.PERCENT},
+            column_config={
+                "n_visitors": ui.COUNT,
+                "n_sessions": ui.COUNT,
+                "pct_of_previous": ui.PERCENT,
+                "pct_of_first": ui.PERCENT,
+            },
         )
         st.caption(
             "Stages are counted independently over distinct visitors: a purchase without a "
@@ -86,7 +91,12 @@ with right:
             log_y=True,
             labels={"event_date": "date (UTC)", "n_visitors": "visitors (log scale)"},
         )
-        ui.chart(ui.style(fig, height=420), "funnel_daily")
+        fig.update_yaxes(dtick=1)  # log axis: label the decades only
+        ui.chart(ui.style(fig, height=430), "funnel_daily")
+        st.caption(
+            f"The last day ends at as-of ({ui.fmt_ts(period.as_of_at)}), so it is only "
+            "partly observed."
+        )
 
 st.subheader("Sessions by start hour and weekday (UTC)")
 grid = queries.sessions_by_hour_weekday(con)

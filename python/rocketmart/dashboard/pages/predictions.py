@@ -38,21 +38,25 @@ else:
     else:
         fig = px.bar(
             long,
-            x="metric",
+            x="model_name",
             y="value",
             color="variant",
             barmode="group",
-            facet_col="model_name",
+            facet_col="metric",
             text="value",
             color_discrete_map={"model": "#4C78A8", "baseline": "#BAB0AC"},
         )
         fig.update_traces(texttemplate="%{text:.2f}", textposition="outside", cliponaxis=False)
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.update_yaxes(matches=None, showticklabels=True, title=None)
         fig.update_xaxes(title=None)
-        ui.chart(ui.style(fig, height=360), "model_vs_baseline")
+        ui.style(fig, height=380)
+        fig.update_layout(legend={"y": -0.15, "yanchor": "top", "x": 0, "xanchor": "left"})
+        ui.chart(fig, "model_vs_baseline")
     st.dataframe(
         metrics,
         hide_index=True,
+        column_order=[c for c in metrics.columns if c != "reason"] + ["reason"],
         column_config={"base_rate": ui.PERCENT, "precision": ui.PERCENT, "recall": ui.PERCENT},
     )
 
@@ -97,4 +101,5 @@ for tab, model in zip(tabs, labels, strict=True):
             )
             fig.update_traces(offset=0, width=0.05)
             fig.update_xaxes(range=[0, 1], tickformat=".0%")
+            fig.update_yaxes(dtick=1)
             ui.chart(ui.style(fig, height=320), f"hist_{model}")

@@ -38,6 +38,17 @@ with left:
         st.dataframe(
             items,
             hide_index=True,
+            column_order=[
+                "item_id",
+                "conversion_rate_lower",
+                "conversion_rate",
+                "n_visitors",
+                "n_buyers",
+                "category_id",
+                "n_views",
+                "n_addtocarts",
+                "n_transactions",
+            ],
             column_config={
                 "item_id": st.column_config.NumberColumn(format="%d"),
                 "category_id": st.column_config.NumberColumn(format="%d"),
@@ -57,6 +68,17 @@ with right:
             st.dataframe(
                 categories,
                 hide_index=True,
+                column_order=[
+                    "category_id",
+                    "conversion_rate_lower",
+                    "conversion_rate",
+                    "n_visitors",
+                    "n_buyers",
+                    "n_items",
+                    "depth",
+                    "parent_id",
+                    "root_id",
+                ],
                 column_config={
                     "category_id": st.column_config.NumberColumn(format="%d"),
                     "parent_id": st.column_config.NumberColumn(format="%d"),

@@ -54,7 +54,9 @@ else:
     fig.for_each_annotation(lambda a: a.update(text=a.text.replace("k=", "top ")))
     fig.update_xaxes(showticklabels=False, title=None)
     fig.update_yaxes(tickformat=".0%")
-    ui.chart(ui.style(fig, height=340), "evaluation")
+    ui.style(fig, height=380)
+    fig.update_layout(legend={"y": -0.05, "yanchor": "top", "x": 0, "xanchor": "left"})
+    ui.chart(fig, "evaluation")
     st.dataframe(
         rows.drop(columns=["protocol", "train_end_at", "as_of_at"]),
         hide_index=True,
@@ -126,7 +128,8 @@ with right:
         i = item.iloc[0]
         category = "none" if pd.isna(i["category_id"]) else int(i["category_id"])
         st.markdown(
-            f"category {category} · {i['n_visitors']:,} visitors, {i['n_buyers']:,} buyers · "
+            f"category {category} · {int(i['n_visitors']):,} visitors, "
+            f"{int(i['n_buyers']):,} buyers · "
             f"conversion {ui.fmt_pct(i['conversion_rate'])} "
             f"(lower bound {ui.fmt_pct(i['conversion_rate_lower'])})"
         )
