@@ -104,3 +104,4 @@ def chart(fig: go.Figure, key: str) -> None:
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 COUNT = st.column_config.NumberColumn(format="localized")
+ID = st.column_config.NumberColumn(format="%d")  # ids without thousands separators

@@ -91,8 +91,8 @@ else:
         hide_index=True,
         column_order=first + [c for c in targets.columns if c not in first],
         column_config={
-            id_column: st.column_config.NumberColumn(format="%d"),
-            "category_id": st.column_config.NumberColumn(format="%d"),
+            id_column: ui.ID,
+            "category_id": ui.ID,
             "score": st.column_config.NumberColumn(format="%.4f"),
             "evidence": st.column_config.TextColumn(width="large"),
         },

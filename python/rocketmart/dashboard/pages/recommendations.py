@@ -110,7 +110,7 @@ with left:
                 recs,
                 hide_index=True,
                 column_config={
-                    "item_id": st.column_config.NumberColumn(format="%d"),
+                    "item_id": ui.ID,
                     "score": st.column_config.NumberColumn(format="%.4f"),
                 },
             )
@@ -142,7 +142,7 @@ with right:
             similar,
             hide_index=True,
             column_config={
-                "similar_item_id": st.column_config.NumberColumn(format="%d"),
+                "similar_item_id": ui.ID,
                 "similarity": st.column_config.NumberColumn(format="%.3f"),
             },
         )
@@ -155,7 +155,7 @@ with right:
             together,
             hide_index=True,
             column_config={
-                "other_item_id": st.column_config.NumberColumn(format="%d"),
+                "other_item_id": ui.ID,
                 "confidence": ui.PERCENT,
                 "lift": st.column_config.NumberColumn(format="%.1f"),
             },
