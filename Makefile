@@ -19,11 +19,13 @@ TEST_DIR := build/test
 TEST_VISITORS ?= 100000
 TEST_BAD_ROWS ?= 25
 SHARED_DATA ?= ../shared/data/retailrocket
+DASHBOARD_HOST ?= 127.0.0.1
+DASHBOARD_PORT ?= 8501
 
 export ROCKETMART_RAW_DIR ?= $(RAW_DIR)
 export ROCKETMART_DB ?= $(DB)
 
-.PHONY: help setup data build run export lint format test test-dbt test-py bench calibration clean
+.PHONY: help setup data build run export dashboard lint format test test-dbt test-py bench calibration clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -54,6 +56,12 @@ export: setup ## Export the three campaign lists (control rows excluded) into ex
 	$(BIN)/rocketmart export no-sales-items --db "$(DB)" --format csv --output $(EXPORT_DIR)/no_sales_items.csv
 	$(BIN)/rocketmart export browse-abandoners --db "$(DB)" --format csv --output $(EXPORT_DIR)/browse_abandoners.csv
 	$(BIN)/rocketmart export churned-customers --db "$(DB)" --format csv --output $(EXPORT_DIR)/churned_customers.csv
+
+dashboard: setup ## Build the warehouse if missing or older than the raw files, then serve the dashboard
+	@if [ ! -f "$(DB)" ] || [ -n "$$(find "$(RAW_DIR)" -name '*.csv' -newer "$(DB)" 2>/dev/null)" ]; then \
+		$(MAKE) --no-print-directory build; \
+	fi
+	$(BIN)/rocketmart dashboard --db "$(DB)" --host "$(DASHBOARD_HOST)" --port "$(DASHBOARD_PORT)"
 
 lint: setup ## ruff (Python) and sqlfluff (SQL, dbt templater, duckdb dialect)
 	$(BIN)/ruff check python models $(wildcard bench)

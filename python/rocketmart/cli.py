@@ -264,6 +264,24 @@ def metrics(db: DbOption = None) -> None:
         _print_report(report)
 
 
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (localhost only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8501,
+) -> None:
+    """Serve the dashboard (Streamlit) over the warehouse, read-only, until Ctrl-C."""
+    from rocketmart.dashboard import serve
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        serve(db=db, host=host, port=port)
+    except WarehouseError as exc:
+        _fail(str(exc))
+
+
 def _print_report(report) -> None:
     table = Table(title=report.title, title_justify="left")
     for column in report.columns:
