@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 RAW_DIR ?= data/raw
+BENCH_ARGS ?=# extra bench/run_bench.py arguments, e.g. --reps 1
 DB ?= warehouse/rocketmart.duckdb
 EXPORT_DIR ?= exports
 SAMPLE_VISITORS ?= 20000
@@ -116,7 +117,7 @@ test-py: setup ## pytest (python/tests); reuses the warehouses built by test-dbt
 test: setup lint test-dbt test-py ## Lint, dbt build on test data, then pytest
 
 bench: $(BENCH_STAMP) ## Full-scale benchmark (see bench/README.md); writes bench/results.md
-	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
 	rm -rf build target logs dbt_packages .pytest_cache .ruff_cache

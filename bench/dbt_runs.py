@@ -157,6 +157,29 @@ def compare(warehouse: Path, baseline: Path) -> dict:
     return out
 
 
+def timed(func, *args, **kwargs):
+    started = time.perf_counter()
+    return func(*args, **kwargs), time.perf_counter() - started
+
+
+def binary_matrix(visitors: np.ndarray, items: np.ndarray):
+    """implicit's input: CSR visitor x item of ones, items with >= 2 visitors."""
+    item_keys, col = np.unique(items, return_inverse=True)
+    row = np.unique(visitors, return_inverse=True)[1]
+    matrix = sparse.csr_matrix((np.ones(col.size, np.float32), (row, col)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    kept = np.flatnonzero(np.asarray(matrix.sum(axis=0)).ravel() >= 2)
+    return matrix[:, kept].tocsr(), item_keys[kept]
+
+
+def implicit_fit(model, matrix):
+    with warnings.catch_warnings():  # implicit converts its own normalised COO to CSR
+        warnings.simplefilter("ignore")
+        model.fit(matrix, show_progress=False)
+    return model
+
+
 def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
     """`top_k_cosine` against implicit's CosineRecommender on the input of `item_similarity`.
 
@@ -180,32 +203,13 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
     visitors, items = pairs["visitor_id"].to_numpy(), pairs["item_id"].to_numpy()
     times = {"project": [], "project_min_common_1": [], "implicit_matrix": [], "implicit_fit": []}
     for _ in range(reps):
-        started = time.perf_counter()
-        top_k_cosine(visitors, items, k=k)
-        times["project"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        ours = top_k_cosine(visitors, items, k=k, min_common_visitors=1)
-        times["project_min_common_1"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        item_keys, col = np.unique(items, return_inverse=True)
-        row = np.unique(visitors, return_inverse=True)[1]
-        matrix = sparse.csr_matrix((np.ones(col.size, np.float32), (row, col)))
-        matrix.sum_duplicates()
-        matrix.data[:] = 1.0
-        kept = np.flatnonzero(np.asarray(matrix.sum(axis=0)).ravel() >= 2)
-        matrix, item_keys = matrix[:, kept].tocsr(), item_keys[kept]
-        times["implicit_matrix"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        model = CosineRecommender(K=k + 1)
-        with warnings.catch_warnings():  # implicit converts its own normalised COO to CSR
-            warnings.simplefilter("ignore")
-            model.fit(matrix, show_progress=False)
-        times["implicit_fit"].append(time.perf_counter() - started)
-        print(
-            f"[e] similarity: project {times['project'][-1]:.2f} s, implicit fit "
-            f"{times['implicit_fit'][-1]:.2f} s",
-            flush=True,
-        )
+        _, t1 = timed(top_k_cosine, visitors, items, k=k)
+        ours, t2 = timed(top_k_cosine, visitors, items, k=k, min_common_visitors=1)
+        (matrix, item_keys), t3 = timed(binary_matrix, visitors, items)
+        model, t4 = timed(implicit_fit, CosineRecommender(K=k + 1), matrix)
+        for key, seconds in zip(times, (t1, t2, t3, t4), strict=True):
+            times[key].append(seconds)
+        print(f"[e] similarity: project {t1:.2f} s, implicit {t3:.2f} + {t4:.2f} s", flush=True)
     sim = model.similarity.tocoo()
     theirs = pd.DataFrame(
         {

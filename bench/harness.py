@@ -6,7 +6,7 @@ import os
 import subprocess
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 class BenchError(Exception):
-    """A problem the user can fix (missing tool, failed command): printed as one line."""
+    """A failed step (command, missing input): printed as one line plus the log's tail."""
 
 
 class Timer(dict):
@@ -29,9 +29,6 @@ class Timer(dict):
         started = time.perf_counter()
         yield
         self.setdefault(name, []).append(time.perf_counter() - started)
-
-    def last(self, *names: str) -> float:
-        return sum(self[name][-1] for name in names)
 
 
 @dataclass
@@ -45,16 +42,14 @@ class Measured:
 
 def _tree_rss(pid: int) -> int:
     try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
+        procs = [psutil.Process(pid)]
+        procs += procs[0].children(recursive=True)
     except psutil.Error:
         return 0
     total = 0
     for proc in procs:
-        try:
+        with suppress(psutil.Error):
             total += proc.memory_info().rss
-        except psutil.Error:
-            continue
     return total
 
 
@@ -80,17 +75,8 @@ def run_measured(cmd: list[str], log: Path, env: dict | None = None, cwd=None) -
             done.wait(POLL_SECONDS)
 
     with open(log, "wb") as out:
-        started = time.perf_counter()
-        try:
-            proc = subprocess.Popen(
-                wrapped,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **(env or {})},
-                cwd=cwd,
-            )
-        except FileNotFoundError as exc:
-            raise BenchError(f"cannot run {cmd[0]}: {exc}") from exc
+        started, env = time.perf_counter(), {**os.environ, **(env or {})}
+        proc = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         poller = threading.Thread(target=poll, args=(proc.pid,), daemon=True)
         poller.start()
         proc.wait()
