@@ -191,15 +191,22 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
 
     from rocketmart.similarity import top_k_cosine
 
-    parents = [nodes[p] for p in nodes["item_similarity"]["parents"] if p in nodes]
+    todo = list(nodes["item_similarity"]["parents"])  # nearest ancestor with visitor x item
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for parent in parents:
-            columns = {c[0] for c in con.execute(f"describe {parent['relation']}").fetchall()}
-            if {"visitor_id", "item_id"} <= columns:
-                pairs = con.execute(f"select visitor_id, item_id from {parent['relation']}").df()
+        while todo:
+            relation = nodes.get(name := todo.pop(0), {}).get("relation", "")
+            columns = (
+                {c[0] for c in con.execute(f"describe {relation}").fetchall()} if relation else {}
+            )
+            if {"visitor_id", "item_id"} <= columns:  # a cutoff-keyed input: the production rows
+                where = "where cutoff_name = 'production'" if "cutoff_name" in columns else ""
+                pairs = con.execute(
+                    f"select distinct visitor_id, item_id from {relation} {where}"
+                ).df()
                 break
+            todo += nodes.get(name, {}).get("parents", [])
         else:
-            raise BenchError("no parent of item_similarity has visitor_id and item_id")
+            raise BenchError("no model upstream of item_similarity has visitor_id and item_id")
     visitors, items = pairs["visitor_id"].to_numpy(), pairs["item_id"].to_numpy()
     times = {"project": [], "project_min_common_1": [], "implicit_matrix": [], "implicit_fit": []}
     for _ in range(reps):
@@ -222,7 +229,7 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
     theirs = theirs.sort_values(["item_id", "similarity"], ascending=[True, False])
     theirs = theirs[theirs.groupby("item_id").cumcount() < k]
     return {
-        "input": parent["relation"],
+        "input": relation,
         "k": k,
         "n_pairs": len(pairs),
         "shape": list(matrix.shape),
