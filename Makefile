@@ -23,7 +23,12 @@ SHARED_DATA ?= ../shared/data/retailrocket
 export ROCKETMART_RAW_DIR ?= $(RAW_DIR)
 export ROCKETMART_DB ?= $(DB)
 
-.PHONY: help setup data build run export lint format test test-dbt test-py bench clean
+# Spark comparison fixtures (small: Spark's per-model overhead, not the data, sets the time)
+SPARK_TEST_DIR := build/test-spark
+SPARK_TEST_VISITORS ?= 3000
+SPARK_STAMP := $(VENV)/.spark-installed-stamp
+
+.PHONY: help setup data build run export lint format test test-dbt test-py test-spark bench clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -85,6 +90,23 @@ test-py: setup ## pytest (python/tests); reuses the warehouses built by test-dbt
 	exit $$status
 
 test: setup lint test-dbt test-py ## Lint, dbt build on test data, then pytest
+
+$(SPARK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+test-spark: setup $(SPARK_STAMP) ## Build small fixtures on Spark (needs Java 17) and compare every table with DuckDB
+	rm -rf $(SPARK_TEST_DIR) && mkdir -p $(SPARK_TEST_DIR)/real/raw
+	$(BIN)/rocketmart generate --out $(SPARK_TEST_DIR)/generated/raw --visitors $(SPARK_TEST_VISITORS) \
+		--seed $(SEED) --with-properties --bad-rows $(TEST_BAD_ROWS)
+	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/generated/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/generated.duckdb \
+		$(BIN)/dbt build --profiles-dir . --quiet
+	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(SPARK_TEST_DIR)/real/raw/events.csv
+	cp $(SHARED_DATA)/category_tree.csv $(SPARK_TEST_DIR)/real/raw/category_tree.csv
+	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/real/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/real.duckdb \
+		$(BIN)/dbt build --profiles-dir . --quiet
+	ROCKETMART_SPARK_DIR=$(abspath $(SPARK_TEST_DIR))/spark $(BIN)/python -m rocketmart.spark_compare \
+		$(SPARK_TEST_DIR)/generated.duckdb $(SPARK_TEST_DIR)/real.duckdb
 
 bench: setup ## Full-scale benchmark (see bench/README.md); writes bench/results.md
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

@@ -27,7 +27,7 @@ final as (
         cast(customer_rfm.r_score as integer) as r_score,
         cast(customer_rfm.f_score as integer) as f_score,
         cast(customer_rfm.m_score as integer) as m_score,
-        cast(value_tiers.value_tier as varchar) as value_tier,
+        cast(value_tiers.value_tier as {{ type_text() }}) as value_tier,
         -- flags
         customer_rfm.is_bot_like
     from customer_rfm
