@@ -107,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         print(summary.describe(), flush=True)
         spark = spark_runner.active_session()
         differences, missing = compare_warehouse(spark, db_path)
+        loaded = set(spark_runner.PRELOADED_SCHEMAS)
         for name, found in sorted(differences.items()):
-            print(f"  {'EQUAL' if not found else 'DIFFERENT':9} {name}")
+            note = " (loaded from DuckDB)" if name.split(".")[0] in loaded else ""
+            print(f"  {'EQUAL' if not found else 'DIFFERENT':9} {name}{note}")
             for line in found:
                 print(f"      {line}")
             if found:

@@ -520,6 +520,11 @@ def build_from_warehouse(db: Path, target: str = "spark", project: Path | None =
     ported model is built there (`NOT_PORTED` stays out). One line on any failure."""
     from rocketmart.warehouse import project_dir
 
+    if not Path(db).is_file():
+        raise SparkBuildError(
+            f"no DuckDB warehouse at {db}: run `rocketmart build` first (Spark reads its "
+            "staging tables until staging is ported)"
+        )
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
@@ -529,11 +534,6 @@ def build_from_warehouse(db: Path, target: str = "spark", project: Path | None =
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise SparkBuildError(
             "Spark needs Java 17: install it (apt-get install openjdk-17-jre-headless)"
-        )
-    if not Path(db).is_file():
-        raise SparkBuildError(
-            f"no DuckDB warehouse at {db}: run `rocketmart build` first (Spark reads its "
-            "staging tables until staging is ported)"
         )
     root = project or project_dir()
     return build(

@@ -146,3 +146,17 @@ def test_spark_dbt_object_answers_refs_and_config_like_duckdb():
     assert picked.to_pylist() == [{"split": "train", "visitor_id": 1}]
     arrays = relation.fetchnumpy()
     assert arrays["visitor_id"].tolist() == [1, 2]
+
+
+def test_cli_build_on_spark_without_a_duckdb_warehouse_fails_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from rocketmart.cli import app
+
+    missing = tmp_path / "none.duckdb"
+    result = CliRunner().invoke(app, ["build", "--target", "spark", "--db", str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: no DuckDB warehouse at {missing}: run `rocketmart build` first "
+        "(Spark reads its staging tables until staging is ported)"
+    ]

@@ -25,9 +25,10 @@ final as (
         -- prediction
         scores.probability as sale_probability,
         scores.probability >= model_metrics.threshold as predicted_to_sell,
-        ntile(10) over (
+        -- bigint on every engine (Spark's ntile returns int)
+        cast(ntile(10) over (
             order by scores.probability desc, scores.item_id asc
-        ) as decile,
+        ) as bigint) as decile,
         model_metrics.threshold,
         scores.scored_by,
         -- timestamps
