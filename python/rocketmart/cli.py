@@ -171,6 +171,12 @@ def build(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Rebuild from an empty database.")
     ] = False,
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target", help="dbt target: dev (DuckDB) or spark (README: Running on Spark)."
+        ),
+    ] = "dev",
 ) -> None:
     """Run [bold]dbt build[/bold] and publish the warehouse atomically.
 
@@ -178,8 +184,17 @@ def build(
     the warehouse only when every model and test passed: a failed or interrupted build
     leaves the previous warehouse untouched.
     """
-    from rocketmart.warehouse import WarehouseError
+    from rocketmart.warehouse import WarehouseError, resolve_db
     from rocketmart.warehouse import build as build_warehouse
+
+    if target != "dev":  # the Spark runner (python/rocketmart/spark_runner.py)
+        from rocketmart.spark_runner import SparkBuildError, build_from_warehouse
+
+        try:
+            typer.echo(build_from_warehouse(resolve_db(db), target=target).describe())
+        except SparkBuildError as exc:
+            _fail(str(exc))
+        return
 
     with console.status("Building the warehouse (dbt build)…"):
         try:
