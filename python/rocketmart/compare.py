@@ -45,7 +45,9 @@ class TableResult:
         return f"{self.schema}.{self.table}{rows}: {status}"
 
 
-def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> dict[str, list[tuple[str, str]]]:
+def _tables(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str
+) -> dict[str, list[tuple[str, str]]]:
     rows = con.execute(
         """
         select table_name, column_name, data_type
@@ -62,18 +64,25 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> dict[s
 
 
 def _sorted_rows(
-    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str, columns: list[tuple[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    catalog: str,
+    schema: str,
+    table: str,
+    columns: list[tuple[str, str]],
 ) -> pd.DataFrame:
     # floats are sorted on a rounded value, so last-bit noise cannot reorder the rows
     order = ", ".join(
-        f'round("{name}", 6)' if data_type in FLOAT_TYPES else f'"{name}"' for name, data_type in columns
+        f'round("{name}", 6)' if data_type in FLOAT_TYPES else f'"{name}"'
+        for name, data_type in columns
     )
     return con.execute(
         f'select * from "{catalog}"."{schema}"."{table}" order by {order} nulls last'
     ).df()
 
 
-def _column_problem(name: str, left: pd.Series, right: pd.Series, is_float: bool, tolerance: float) -> str | None:
+def _column_problem(
+    name: str, left: pd.Series, right: pd.Series, is_float: bool, tolerance: float
+) -> str | None:
     left_null, right_null = left.isna().to_numpy(), right.isna().to_numpy()
     if is_float:
         a = left.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -88,7 +97,8 @@ def _column_problem(name: str, left: pd.Series, right: pd.Series, is_float: bool
     if n_differ == 0:
         return None
     first = int(np.flatnonzero(differs)[0])
-    return f"column {name}: {n_differ} rows differ (first: {left.iloc[first]!r} vs {right.iloc[first]!r})"
+    example = f"{left.iloc[first]!r} vs {right.iloc[first]!r}"
+    return f"column {name}: {n_differ} rows differ (first: {example})"
 
 
 def compare_table(
@@ -101,13 +111,17 @@ def compare_table(
 ) -> TableResult:
     """Compare one table present in both attached warehouses (catalogs ``before``/``after``)."""
     if left_columns != right_columns:
-        return TableResult(schema, table, None, f"columns differ: {left_columns} vs {right_columns}")
+        return TableResult(
+            schema, table, None, f"columns differ: {left_columns} vs {right_columns}"
+        )
     left = _sorted_rows(con, "before", schema, table, left_columns)
     right = _sorted_rows(con, "after", schema, table, right_columns)
     if len(left) != len(right):
         return TableResult(schema, table, None, f"{len(left)} rows vs {len(right)} rows")
     for name, data_type in left_columns:
-        problem = _column_problem(name, left[name], right[name], data_type in FLOAT_TYPES, tolerance)
+        problem = _column_problem(
+            name, left[name], right[name], data_type in FLOAT_TYPES, tolerance
+        )
         if problem:
             return TableResult(schema, table, len(left), problem)
     return TableResult(schema, table, len(left), None)
@@ -134,7 +148,9 @@ def compare_warehouses(
                 results.append(TableResult(schema, table, None, "only in the second warehouse"))
             else:
                 results.append(
-                    compare_table(con, schema, table, left_tables[table], right_tables[table], tolerance)
+                    compare_table(
+                        con, schema, table, left_tables[table], right_tables[table], tolerance
+                    )
                 )
     con.close()
     return results
@@ -144,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
-    parser.add_argument("--schema", action="append", dest="schemas", help="default: marts and audit")
+    parser.add_argument(
+        "--schema", action="append", dest="schemas", help="default: marts and audit"
+    )
     parser.add_argument("--tolerance", type=float, default=1e-9)
     args = parser.parse_args(argv)
     try:

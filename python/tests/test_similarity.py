@@ -105,7 +105,9 @@ def test_per_cutoff_fits_each_cutoff_on_its_own_interactions():
         pd.testing.assert_frame_equal(got, expected)
     assert set(result[result.cutoff_name == "evaluation"].item_id) == {1, 2}
     # production: 1-3 share visitors 2 and 3: 2 / sqrt(3 * 2)
-    pair = result[(result.cutoff_name == "production") & (result.item_id == 1) & (result.similar_item_id == 3)]
+    pair = result[
+        (result.cutoff_name == "production") & (result.item_id == 1) & (result.similar_item_id == 3)
+    ]
     assert pair.similarity.iloc[0] == pytest.approx(2 / np.sqrt(6))
 
 

@@ -5,9 +5,10 @@ from rocketmart.similarity import top_k_cosine_per_cutoff
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    cutoff_names = [row[0] for row in dbt.ref("int_recommendation_cutoffs").select("cutoff_name").fetchall()]
+    cutoffs = dbt.ref("int_recommendation_cutoffs").select("cutoff_name").fetchall()
     interactions = dbt.ref("int_visitor_item_interactions")
+    # one pure call per cutoff, each on the interactions at or before that cutoff only
     return top_k_cosine_per_cutoff(
-        {name: interactions.filter(f"cutoff_name = '{name}'").fetchnumpy() for name in cutoff_names},
+        {name: interactions.filter(f"cutoff_name = '{name}'").fetchnumpy() for (name,) in cutoffs},
         k=int(dbt.config.get("similarity_top_k")),
     )
