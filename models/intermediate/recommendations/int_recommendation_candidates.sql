@@ -16,8 +16,14 @@ cutoffs as (
     select * from {{ ref('int_recommendation_cutoffs') }}
 ),
 
+-- (cutoff, generator) and (cutoff, recommender) as small integer keys: DuckDB groups and
+-- partitions the large CTEs below much faster by integers than by strings
 recommenders as (
-    select * from {{ ref('int_recommenders') }}
+    select
+        *,
+        dense_rank() over (order by cutoff_name, generator) as generator_key,
+        dense_rank() over (order by cutoff_name, recommender) as list_key
+    from {{ ref('int_recommenders') }}
     where generator is not null
 ),
 
@@ -43,9 +49,16 @@ category_top_items as (
     select * from {{ ref('int_category_top_items') }}
 ),
 
--- read twice below (bought, unavailable): scanned once per use
-suppressions as not materialized (
+suppressions as (
     select * from {{ ref('int_recommendation_suppressions') }}
+),
+
+generators as (
+    select distinct
+        cutoff_name,
+        generator,
+        generator_key
+    from recommenders
 ),
 
 -- -- item-neighbour generators ----------------------------------------------------------------
@@ -76,18 +89,19 @@ neighbours as (
 ),
 
 used_neighbours as (
-    select neighbours.*
+    select
+        neighbours.*,
+        generators.generator_key
     from neighbours
-    semi join recommenders
+    inner join generators
         on
-            neighbours.cutoff_name = recommenders.cutoff_name
-            and neighbours.generator = recommenders.generator
+            neighbours.cutoff_name = generators.cutoff_name
+            and neighbours.generator = generators.generator
 ),
 
 neighbour_sums as (
     select
-        recent_items.cutoff_name,
-        used_neighbours.generator,
+        used_neighbours.generator_key,
         recent_items.visitor_id,
         used_neighbours.similar_item_id as item_id,
         sum(recent_items.recent_weight * used_neighbours.similarity) as neighbour_sum
@@ -97,8 +111,7 @@ neighbour_sums as (
             recent_items.cutoff_name = used_neighbours.cutoff_name
             and recent_items.item_id = used_neighbours.item_id
     group by
-        recent_items.cutoff_name,
-        used_neighbours.generator,
+        used_neighbours.generator_key,
         recent_items.visitor_id,
         used_neighbours.similar_item_id
 ),
@@ -106,38 +119,37 @@ neighbour_sums as (
 -- normalised by the visitor's best sum; a window, so neighbour_sums is read once
 neighbour_scores as (
     select
-        cutoff_name,
-        generator,
+        generator_key,
         visitor_id,
         item_id,
-        neighbour_sum / max(neighbour_sum) over (
-            partition by cutoff_name, generator, visitor_id
-        ) as score
+        neighbour_sum / max(neighbour_sum) over (partition by generator_key, visitor_id) as score,
+        true as has_neighbour_score
     from neighbour_sums
 ),
 
 -- -- category generator ------------------------------------------------------------------------
-category_cutoffs as (
-    select distinct cutoff_name
-    from recommenders
-    where generator = 'category_popularity'
-),
-
 top_categories as (
     select
-        recent_items.cutoff_name,
+        generators.generator_key,
         recent_items.visitor_id,
+        recent_items.cutoff_name,
         item_state.category_id
     from recent_items
-    semi join category_cutoffs
-        on recent_items.cutoff_name = category_cutoffs.cutoff_name
+    inner join generators
+        on
+            recent_items.cutoff_name = generators.cutoff_name
+            and generators.generator = 'category_popularity'
     inner join item_state
         on
             recent_items.cutoff_name = item_state.cutoff_name
             and recent_items.item_id = item_state.item_id
-    group by recent_items.cutoff_name, recent_items.visitor_id, item_state.category_id
+    group by
+        generators.generator_key,
+        recent_items.visitor_id,
+        recent_items.cutoff_name,
+        item_state.category_id
     qualify row_number() over (
-        partition by recent_items.cutoff_name, recent_items.visitor_id
+        partition by generators.generator_key, recent_items.visitor_id
         order by
             sum(recent_items.n_recent_views) desc,
             sum(recent_items.n_recent_events) desc,
@@ -157,11 +169,11 @@ category_list_scores as (
 
 category_scores as (
     select
-        top_categories.cutoff_name,
-        'category_popularity' as generator,
+        top_categories.generator_key,
         top_categories.visitor_id,
         category_list_scores.item_id,
-        category_list_scores.score
+        category_list_scores.score,
+        false as has_neighbour_score
     from top_categories
     inner join category_list_scores
         on
@@ -178,48 +190,70 @@ generator_scores as (
 
 blended as (
     select
-        generator_scores.cutoff_name,
-        recommenders.recommender,
+        recommenders.list_key,
         generator_scores.visitor_id,
         generator_scores.item_id,
         -- rounded: parallel float sums differ in the last bits between runs, and ranks
         -- must not
         round(sum(recommenders.weight * generator_scores.score), 12) as score,
-        bool_or(generator_scores.generator != 'category_popularity') as has_neighbour_score
+        bool_or(generator_scores.has_neighbour_score) as has_neighbour_score
     from generator_scores
     inner join recommenders
-        on
-            generator_scores.cutoff_name = recommenders.cutoff_name
-            and generator_scores.generator = recommenders.generator
-    group by
-        generator_scores.cutoff_name,
+        on generator_scores.generator_key = recommenders.generator_key
+    group by recommenders.list_key, generator_scores.visitor_id, generator_scores.item_id
+),
+
+lists as (
+    select distinct
+        recommenders.list_key,
+        recommenders.cutoff_name,
         recommenders.recommender,
-        generator_scores.visitor_id,
-        generator_scores.item_id
+        cutoffs.list_length
+    from recommenders
+    inner join cutoffs
+        on recommenders.cutoff_name = cutoffs.cutoff_name
+),
+
+-- the suppressed (visitor, item) pairs and items of each list, on its integer key
+list_suppressions as (
+    select
+        lists.list_key,
+        suppressions.reason,
+        suppressions.visitor_id,
+        suppressions.item_id
+    from suppressions
+    inner join lists
+        on suppressions.cutoff_name = lists.cutoff_name
+    where suppressions.reason in ('already_bought', 'unavailable')
 ),
 
 blended_top as (
     select
-        blended.*,
+        lists.cutoff_name,
+        lists.recommender,
+        blended.visitor_id,
+        blended.item_id,
+        blended.score,
+        blended.has_neighbour_score,
         row_number() over (
-            partition by blended.cutoff_name, blended.recommender, blended.visitor_id
+            partition by blended.list_key, blended.visitor_id
             order by blended.score desc, blended.item_id asc
         ) as rank
     from blended
-    inner join cutoffs
-        on blended.cutoff_name = cutoffs.cutoff_name
-    anti join suppressions as already_bought
+    inner join lists
+        on blended.list_key = lists.list_key
+    anti join list_suppressions as already_bought
         on
-            blended.cutoff_name = already_bought.cutoff_name
+            blended.list_key = already_bought.list_key
             and blended.visitor_id = already_bought.visitor_id
             and blended.item_id = already_bought.item_id
             and already_bought.reason = 'already_bought'
-    anti join suppressions as unavailable
+    anti join list_suppressions as unavailable
         on
-            blended.cutoff_name = unavailable.cutoff_name
+            blended.list_key = unavailable.list_key
             and blended.item_id = unavailable.item_id
             and unavailable.reason = 'unavailable'
-    qualify rank <= cutoffs.list_length
+    qualify rank <= lists.list_length
 ),
 
 final as (
