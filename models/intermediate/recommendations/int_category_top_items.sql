@@ -48,33 +48,39 @@ eligible_items as (
     -- no level ever contributes more than list_length items
     qualify row_number() over (
         partition by popularity.cutoff_name, item_state.category_id
-        order by popularity.score desc, popularity.item_id
+        order by popularity.score desc, popularity.item_id asc
     ) <= cutoffs.list_length
 ),
 
 category_levels as (
     -- every category with itself (level 0) and each ancestor (level 1 = parent, ...)
     select
-        category_paths.category_id,
-        levels.source_level,
-        category_paths.path_ids[category_paths.depth - levels.source_level] as source_category_id
+        category_id,
+        depth,
+        path_ids,
+        unnest(range(depth)) as source_level
     from category_paths
-    cross join lateral (
-        select unnest(range(category_paths.depth)) as source_level
-    ) as levels
+),
+
+category_sources as (
+    select
+        category_id,
+        source_level,
+        path_ids[depth - source_level] as source_category_id
+    from category_levels
 ),
 
 candidates as (
     select
         eligible_items.cutoff_name,
-        category_levels.category_id,
+        category_sources.category_id,
         eligible_items.item_id,
         eligible_items.score,
-        category_levels.source_level,
+        category_sources.source_level,
         eligible_items.list_length
-    from category_levels
+    from category_sources
     inner join eligible_items
-        on category_levels.source_category_id = eligible_items.category_id
+        on category_sources.source_category_id = eligible_items.category_id
 ),
 
 ranked as (
@@ -82,7 +88,7 @@ ranked as (
         *,
         row_number() over (
             partition by cutoff_name, category_id
-            order by source_level, score desc, item_id
+            order by source_level asc, score desc, item_id asc
         ) as rank
     from candidates
     qualify rank <= list_length

@@ -18,31 +18,35 @@ event_type_weights as (
     select * from {{ ref('event_type_weights') }}
 ),
 
-visitor_items as (
+events_at_cutoffs as (
     select
         cutoffs.cutoff_name,
         events.visitor_id,
         events.item_id,
-        cast(sum(event_type_weights.popularity_weight) as bigint) as popularity_weight,
-        -- the strongest event type of the active window (null: no recent event)
-        max(event_type_weights.popularity_weight) filter (
-            where events.event_at > cutoffs.cutoff_at - interval '{{ active_days }} days'
-        ) as recent_weight,
-        count(*) filter (
-            where
-                events.event_at > cutoffs.cutoff_at - interval '{{ active_days }} days'
-                and events.event_type = 'view'
-        ) as n_recent_views,
-        count(*) filter (
-            where events.event_at > cutoffs.cutoff_at - interval '{{ active_days }} days'
-        ) as n_recent_events,
-        bool_or(events.event_type = 'transaction') as is_bought
+        events.event_type,
+        event_type_weights.popularity_weight,
+        -- in the active window that ends at the cutoff
+        events.event_at > cutoffs.cutoff_at - interval '{{ active_days }} days' as is_recent
     from events
     inner join cutoffs
         on events.event_at <= cutoffs.cutoff_at
     inner join event_type_weights
         on events.event_type = event_type_weights.event_type
-    group by cutoffs.cutoff_name, events.visitor_id, events.item_id
+),
+
+visitor_items as (
+    select
+        cutoff_name,
+        visitor_id,
+        item_id,
+        cast(sum(popularity_weight) as bigint) as popularity_weight,
+        -- the strongest event type of the active window (null: no recent event)
+        max(popularity_weight) filter (where is_recent) as recent_weight,
+        count(*) filter (where is_recent and event_type = 'view') as n_recent_views,
+        count(*) filter (where is_recent) as n_recent_events,
+        bool_or(event_type = 'transaction') as is_bought
+    from events_at_cutoffs
+    group by cutoff_name, visitor_id, item_id
 ),
 
 final as (

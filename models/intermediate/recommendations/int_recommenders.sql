@@ -15,7 +15,10 @@ cutoffs as (
 ),
 
 blends as (
-    select *
+    select
+        blend_rows.recommender,
+        blend_rows.generator,
+        blend_rows.weight
     from (
         values
         ('hybrid', 'item_similarity', {{ similarity_weight }}),
