@@ -1,9 +1,10 @@
-{#- Bot-like visitors (int_visitor_activity.is_bot_like) must not reach the item
-    similarity: every row returned is a leak. -#}
+{#- Bot-like visitors (int_visitor_activity.is_bot_like) must not reach the production
+    item similarity: every row returned is a leak. -#}
 with
 
 interactions as (
     select * from {{ ref('int_visitor_item_interactions') }}
+    where cutoff_name = 'production'
 ),
 
 visitor_activity as (

@@ -1,7 +1,7 @@
 {#- One row per basket line: a transaction_id with one of its distinct items (clean
     transaction events at or before as-of), and when the item was first bought in it.
-    ~17 k baskets at full scale: bought_together and the evaluation's training pairs
-    read this instead of scanning every event for the transactions. -#}
+    ~17 k baskets at full scale: int_bought_together reads this at every cutoff instead
+    of scanning every event for the transactions. -#}
 with
 
 events as (

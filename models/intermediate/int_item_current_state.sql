@@ -10,8 +10,15 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
+as_of_cutoff as (
+    select
+        'as_of' as cutoff_name,
+        as_of_at as cutoff_at
+    from as_of
+),
+
 current_state as (
-    {{ item_state_as_of('item_properties', '(select as_of.as_of_at from as_of)') }}
+    {{ item_state_as_of('item_properties', 'as_of_cutoff') }}
 ),
 
 final as (

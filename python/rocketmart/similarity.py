@@ -1,11 +1,13 @@
 """Item-item cosine similarity over a binary visitor x item interaction matrix.
 
-The dbt Python models ``item_similarity`` and ``int_recommendation_training_item_similarity``
-are thin wrappers around :func:`top_k_cosine`; everything here is pure and vectorised
-(scipy.sparse + numpy, no per-item Python loop).
+The dbt Python model ``int_item_similarity`` is a thin wrapper around
+:func:`top_k_cosine_per_cutoff` (one :func:`top_k_cosine` call per recommendation cutoff);
+everything here is pure and vectorised (scipy.sparse + numpy, no per-item Python loop).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -99,3 +101,22 @@ def top_k_cosine(
             "rank": rank[top].astype(np.int64),
         }
     )
+
+
+def top_k_cosine_per_cutoff(
+    interactions_by_cutoff: Mapping[str, Mapping[str, np.ndarray]], k: int
+) -> pd.DataFrame:
+    """:func:`top_k_cosine` fitted separately on the interactions of every cutoff.
+
+    ``interactions_by_cutoff`` maps a cutoff name to its ``visitor_id`` / ``item_id``
+    arrays. Returns the neighbours of every cutoff with a leading ``cutoff_name`` column
+    (no row when a cutoff has no pair).
+    """
+    frames = [
+        top_k_cosine(pairs["visitor_id"], pairs["item_id"], k=k).assign(cutoff_name=name)
+        for name, pairs in interactions_by_cutoff.items()
+    ]
+    if not frames:
+        frames = [_empty_result().assign(cutoff_name=pd.Series([], dtype="object"))]
+    result = pd.concat(frames, ignore_index=True)
+    return result[["cutoff_name", *OUTPUT_COLUMNS]]

@@ -209,8 +209,10 @@ def test_category_recommendations_match_spec_on_generated(generated):
 
 def test_global_popularity_evaluation_matches_independent_recomputation(generated):
     """Re-derive the visitor_time_split protocol for global popularity with pandas."""
-    split = generated.sql("select * from intermediate.int_recommendation_time_split").df()
-    train_end = split.train_end_at.iloc[0]
+    split = generated.sql(
+        "select * from intermediate.int_recommendation_cutoffs where cutoff_name = 'evaluation'"
+    ).df()
+    train_end = split.cutoff_at.iloc[0]
     events = generated.sql(
         "select visitor_id, item_id, event_type, event_at from intermediate.int_events_enriched"
     ).df()
@@ -218,7 +220,8 @@ def test_global_popularity_evaluation_matches_independent_recomputation(generate
     train = events[events.event_at <= train_end]
     test = events[events.event_at > train_end]
     state = generated.sql(
-        "select item_id, is_available from intermediate.int_recommendation_training_item_state"
+        "select item_id, is_available from intermediate.int_recommendation_item_state"
+        " where cutoff_name = 'evaluation'"
     ).df()
     unavailable = set(state.item_id[state.is_available == False])  # noqa: E712
     popularity = train.assign(weight=train.event_type.map(weights)).groupby("item_id").weight.sum()

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rocketmart.similarity import OUTPUT_COLUMNS, top_k_cosine
+from rocketmart.similarity import OUTPUT_COLUMNS, top_k_cosine, top_k_cosine_per_cutoff
 
 
 def brute_force(visitors, items, k, min_item_visitors=2, min_common_visitors=2):
@@ -87,3 +87,31 @@ def test_matches_brute_force_on_random_matrix(seed, k):
 def test_empty_input_gives_empty_frame_with_columns():
     result = top_k_cosine(np.array([], dtype=np.int64), np.array([], dtype=np.int64), k=5)
     assert result.empty and list(result.columns) == OUTPUT_COLUMNS
+
+
+def test_per_cutoff_fits_each_cutoff_on_its_own_interactions():
+    """Two cutoffs: the later one adds visitor 3 (items 1 and 3), which creates the pair
+    1-3 (2 common visitors) only there; each cutoff equals its own top_k_cosine call."""
+    early = {"visitor_id": np.array([1, 1, 2, 2]), "item_id": np.array([1, 2, 1, 2])}
+    late = {
+        "visitor_id": np.array([1, 1, 2, 2, 2, 3, 3]),
+        "item_id": np.array([1, 2, 1, 2, 3, 1, 3]),
+    }
+    result = top_k_cosine_per_cutoff({"evaluation": early, "production": late}, k=5)
+    assert list(result.columns) == ["cutoff_name", *OUTPUT_COLUMNS]
+    for name, pairs in {"evaluation": early, "production": late}.items():
+        expected = top_k_cosine(pairs["visitor_id"], pairs["item_id"], k=5)
+        got = result[result.cutoff_name == name].drop(columns="cutoff_name").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)
+    assert set(result[result.cutoff_name == "evaluation"].item_id) == {1, 2}
+    # production: 1-3 share visitors 2 and 3: 2 / sqrt(3 * 2)
+    pair = result[
+        (result.cutoff_name == "production") & (result.item_id == 1) & (result.similar_item_id == 3)
+    ]
+    assert pair.similarity.iloc[0] == pytest.approx(2 / np.sqrt(6))
+
+
+def test_per_cutoff_without_cutoffs_is_empty_with_columns():
+    result = top_k_cosine_per_cutoff({}, k=5)
+    assert result.empty
+    assert list(result.columns) == ["cutoff_name", *OUTPUT_COLUMNS]

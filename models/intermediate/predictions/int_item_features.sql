@@ -1,5 +1,5 @@
 {#- One row per split (train, validation, score) and item in that split's population:
-    items with any event in the 30 days before the split's cutoff. Features come from the
+    items with any event in the active_days before the split's cutoff. Features come from the
     item_features macro (events before the cutoff only; "recent" = the last label_days);
     the label says whether the item sold (a transaction event) in
     [cutoff_at, label_ends_at), null for the score split. -#}
@@ -7,24 +7,23 @@
 
 with
 
-events as (
+-- read three times below: scanned once per use rather than copied into a CTE result
+events as not materialized (
     select * from {{ ref('int_events_enriched') }}
-),
-
--- its own scan of the transactions (reading `events` again would make DuckDB copy all
--- events into a CTE result first)
-sales as (
-    select * from {{ ref('int_events_enriched') }}
-    where event_type = 'transaction'
 ),
 
 cutoffs as (
     select * from {{ ref('int_prediction_cutoffs') }}
 ),
 
+sales as (
+    select * from events
+    where event_type = 'transaction'
+),
+
 -- events since the earliest population window
 window_events as (
-    select * from {{ ref('int_events_enriched') }}
+    select * from events
     where event_at >= (select min(cutoffs.activity_starts_at) from cutoffs)
 ),
 

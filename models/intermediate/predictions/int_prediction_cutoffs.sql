@@ -4,9 +4,9 @@
     neither overlap nor leave a gap. The score cutoff is the first millisecond after the
     as-of time (every observed event is used); validation and train lie label_days and
     2 * label_days before it. A split's population is active in [activity_starts_at,
-    cutoff_at), the 30 days before its cutoff. -#}
+    cutoff_at), the active_days before its cutoff. -#}
 {% set label_days = var('label_days') %}
-{% set active_days = 30 %}
+{% set active_days = var('active_days') %}
 
 with
 

@@ -1,22 +1,22 @@
 {#- One row per split (train, validation, score) and visitor in that split's population:
-    visitors with an event in the 30 days before the split's cutoff. Bot-like visitors
+    visitors with an event in the active_days before the split's cutoff. Bot-like visitors
     are left out of train and validation (never trained or evaluated on) but are scored.
     Features come from the visitor_features macro (events before the cutoff only); the
     label says whether the visitor made a transaction in [cutoff_at, label_ends_at),
     null for the score split. -#}
-{#- "recent" = the last week, the window of the rule baseline "carted in the last week" -#}
-{% set recent_days = 7 %}
+{#- "recent" = the label window's length before the cutoff (label_days, default 7): the
+    window of the rule baseline "carted in the last label_days" -#}
+{% set recent_days = var('label_days') %}
 
 with
 
-events as (
+-- read twice below: scanned once per use rather than copied into a CTE result
+events as not materialized (
     select * from {{ ref('int_events_enriched') }}
 ),
 
--- its own scan of the transactions (reading `events` again would make DuckDB copy all
--- events into a CTE result first)
 transactions as (
-    select * from {{ ref('int_events_enriched') }}
+    select * from events
     where event_type = 'transaction'
 ),
 

@@ -5,7 +5,7 @@
 with
 
 customer_churn as (
-    select * from {{ ref('customer_churn') }}
+    select * from {{ ref('int_customer_churn') }}
 ),
 
 as_of as (

@@ -12,8 +12,12 @@ sessions as (
     select * from {{ ref('sessions') }}
 ),
 
+-- the funnel stages are the event types, in their funnel order (macro event_types)
 stages as (
-    select * from {{ ref('event_type_weights') }}
+    select
+        event_type,
+        {{ event_type_rank('event_type') }} as event_rank
+    from (select unnest({{ event_types() }}) as event_type) as event_type_list
 ),
 
 visitor_counts as (

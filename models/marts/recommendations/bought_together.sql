@@ -1,16 +1,10 @@
 {#- One row per item pair (item_a < item_b) bought together in at least
-    `min_pair_baskets` baskets (a basket = a transaction_id with its distinct items,
-    int_basket_items). -#}
-{% set min_pair_baskets = var('min_pair_baskets') %}
-
+    `min_pair_baskets` baskets up to as-of: the production cutoff of int_bought_together. -#}
 with
 
-basket_items as (
-    select * from {{ ref('int_basket_items') }}
-),
-
-pairs as (
-    {{ basket_pairs('basket_items', min_pair_baskets) }}
+bought_together as (
+    select * from {{ ref('int_bought_together') }}
+    where cutoff_name = 'production'
 ),
 
 final as (
@@ -24,7 +18,7 @@ final as (
         confidence_a_to_b,
         confidence_b_to_a,
         lift
-    from pairs
+    from bought_together
 )
 
 select * from final

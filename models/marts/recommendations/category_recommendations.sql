@@ -1,23 +1,11 @@
 {#- One row per (category, rank): the top `top_n` items of each category by popularity,
-    filled from the parent, grandparent, ... when the category has fewer than top_n. -#}
-{% set top_n = var('top_n') %}
-
+    filled from the parent, grandparent, ... when the category has fewer than top_n: the
+    production cutoff of int_category_top_items. -#}
 with
 
-popularity as (
-    select * from {{ ref('int_item_popularity') }}
-),
-
-item_state as (
-    select * from {{ ref('int_item_current_state') }}
-),
-
-category_paths as (
-    select * from {{ ref('int_category_paths') }}
-),
-
-category_lists as (
-    {{ category_top_items('popularity', 'item_state', 'category_paths', top_n) }}
+category_top_items as (
+    select * from {{ ref('int_category_top_items') }}
+    where cutoff_name = 'production'
 ),
 
 final as (
@@ -29,7 +17,7 @@ final as (
         -- measures
         score,
         source_level
-    from category_lists
+    from category_top_items
 )
 
 select * from final

@@ -1,62 +1,77 @@
 {#- One row per (churned non-bot customer, rank): up to top_n items for a win-back
-    message. Churned customers have no recent activity, so visitor_recommendations (which
-    covers the last 30 days) has nothing for them: they get the current top items of the
-    categories they bought from (category_recommendations, which already excludes
-    unavailable items), then global popularity. Items they already bought and items
-    currently unavailable are never recommended. -#}
+    message at the production cutoff. Churned customers have no recent activity, so they
+    have no visitor list: they get the current top items of the categories they bought
+    from (int_category_top_items; score 1 / rank, best over their categories), then global
+    popularity (the 3 · top_n most popular available items, over the best of them). The
+    suppression rules of every list apply (int_recommendation_suppressions): never an
+    item they bought, never an unavailable item, never a bot-like customer. -#}
 {% set top_n = var('top_n') %}
 
 with
 
 customer_churn as (
-    select * from {{ ref('customer_churn') }}
-    where is_churned and not is_bot_like
+    select * from {{ ref('int_customer_churn') }}
+    where is_churned
 ),
 
-events as (
-    select * from {{ ref('int_events_enriched') }}
+-- read three times below (bots, bought, unavailable): scanned once per use
+suppressions as not materialized (
+    select * from {{ ref('int_recommendation_suppressions') }}
+    where cutoff_name = 'production'
 ),
 
 item_state as (
-    select * from {{ ref('int_item_current_state') }}
+    select * from {{ ref('int_recommendation_item_state') }}
+    where cutoff_name = 'production'
 ),
 
-category_recommendations as (
-    select * from {{ ref('category_recommendations') }}
+category_top_items as (
+    select * from {{ ref('int_category_top_items') }}
+    where cutoff_name = 'production'
 ),
 
 item_popularity as (
     select * from {{ ref('int_item_popularity') }}
+    where cutoff_name = 'production'
+),
+
+targets as (
+    select customer_churn.visitor_id
+    from customer_churn
+    anti join suppressions as bot_like
+        on
+            customer_churn.visitor_id = bot_like.visitor_id
+            and bot_like.reason = 'bot_like'
 ),
 
 purchases as (
-    select distinct
-        events.visitor_id,
-        events.item_id
-    from events
-    inner join customer_churn
-        on events.visitor_id = customer_churn.visitor_id
-    where events.event_type = 'transaction'
+    select
+        already_bought.visitor_id,
+        already_bought.item_id
+    from suppressions as already_bought
+    semi join targets
+        on already_bought.visitor_id = targets.visitor_id
+    where already_bought.reason = 'already_bought'
 ),
 
 unavailable_items as (
     select item_id
-    from item_state
-    where is_available = false
+    from suppressions
+    where reason = 'unavailable'
 ),
 
 category_candidates as (
     select
         purchases.visitor_id,
-        category_recommendations.item_id,
+        category_top_items.item_id,
         -- best position in any of the customer's categories; 1.0 = a category's top item
-        max(1.0 / category_recommendations.rank) as score
+        max(1.0 / category_top_items.rank) as score
     from purchases
     inner join item_state
         on purchases.item_id = item_state.item_id
-    inner join category_recommendations
-        on item_state.category_id = category_recommendations.category_id
-    group by purchases.visitor_id, category_recommendations.item_id
+    inner join category_top_items
+        on item_state.category_id = category_top_items.category_id
+    group by purchases.visitor_id, category_top_items.item_id
 ),
 
 top_items as (
@@ -72,10 +87,10 @@ top_items as (
 
 global_candidates as (
     select
-        customer_churn.visitor_id,
+        targets.visitor_id,
         top_items.item_id,
         top_items.score / max(top_items.score) over () as score
-    from customer_churn
+    from targets
     cross join top_items
 ),
 
@@ -125,9 +140,11 @@ ranked as (
 
 final as (
     select
+        -- ids
         visitor_id,
         rank,
         item_id,
+        -- measures
         score,
         strategy
     from ranked

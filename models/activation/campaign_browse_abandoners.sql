@@ -1,7 +1,8 @@
-{#- Visitors active in the 30 days before as-of who viewed or carted but never bought,
-    ranked by purchase propensity, each with its recommended items. Bot-like visitors are
-    never targeted. -#}
-{% set window_days = 30 %}
+{#- Visitors active in the `active_days` before as-of who viewed or carted but never
+    bought, ranked by purchase propensity, each with its recommended items (the hybrid
+    list at the production cutoff). Bot-like visitors are never targeted. -#}
+{% set active_days = var('active_days') %}
+{% set control_share = var('control_share') %}
 
 with
 
@@ -22,19 +23,12 @@ propensity as (
 ),
 
 recommendations as (
-    select * from {{ ref('visitor_recommendations') }}
+    select * from {{ ref('int_recommendation_lists') }}
+    where cutoff_name = 'production' and recommender = 'hybrid'
 ),
 
 recent_activity as (
-    select
-        events.visitor_id,
-        count(*) filter (where events.event_type = 'view') as n_recent_views,
-        count(*) filter (where events.event_type = 'addtocart') as n_recent_addtocarts,
-        count(distinct events.item_id) as n_recent_items
-    from events
-    cross join as_of
-    where events.event_at > as_of.as_of_at - interval '{{ window_days }} days'
-    group by events.visitor_id
+    {{ recent_activity_counts('events', 'as_of', 'visitor_id', 'item_id', active_days) }}
 ),
 
 recommended_items as (
@@ -47,7 +41,7 @@ targets as (
         visitor_activity.last_seen_at,
         recent_activity.n_recent_views,
         recent_activity.n_recent_addtocarts,
-        recent_activity.n_recent_items,
+        recent_activity.n_recent_distinct as n_recent_items,
         propensity.purchase_probability,
         propensity.decile as propensity_decile,
         recommended_items.recommended_item_ids,
@@ -73,7 +67,7 @@ final as (
             order by targets.purchase_probability desc nulls last, targets.visitor_id asc
         ) as rank,
         coalesce(targets.purchase_probability, 0) as score,
-        {{ is_control_group('targets.visitor_id', 'browse-abandoners') }} as is_control,
+        {{ is_control_group('targets.visitor_id', 'browse-abandoners', control_share) }} as is_control,
         -- evidence
         targets.purchase_probability,
         targets.propensity_decile,
@@ -83,7 +77,7 @@ final as (
         targets.last_seen_at,
         concat(
             targets.n_recent_views, ' views, ',
-            targets.n_recent_addtocarts, ' carts in the last {{ window_days }} days, no purchase; ',
+            targets.n_recent_addtocarts, ' carts in the last {{ active_days }} days, no purchase; ',
             'p=', coalesce(cast(round(targets.purchase_probability, 2) as varchar), 'n/a')
         ) as evidence,
         -- what to show

@@ -1,6 +1,8 @@
 {#- Churned customers (no event for more than churn_days days) for a win-back campaign,
     most valuable first, with their last purchase, value tier and recommended items.
     Bot-like visitors are never targeted. -#}
+{% set control_share = var('control_share') %}
+
 with
 
 customer_churn as (
@@ -9,10 +11,6 @@ customer_churn as (
 
 customer_rfm as (
     select * from {{ ref('customer_rfm') }}
-),
-
-visitor_activity as (
-    select * from {{ ref('int_visitor_activity') }}
 ),
 
 as_of as (
@@ -43,15 +41,13 @@ targets as (
         recommended_items.recommendation_strategy,
         (customer_rfm.f_score + coalesce(customer_rfm.m_score, customer_rfm.f_score)) / 10.0 as score
     from customer_churn
-    inner join visitor_activity
-        on customer_churn.visitor_id = visitor_activity.visitor_id
     left join customer_rfm
         on customer_churn.visitor_id = customer_rfm.visitor_id
     left join recommended_items
         on customer_churn.visitor_id = recommended_items.visitor_id
     where
         customer_churn.is_churned
-        and not visitor_activity.is_bot_like
+        and not customer_churn.is_bot_like
 ),
 
 final as (
@@ -63,7 +59,7 @@ final as (
             order by targets.score desc, targets.last_purchase_at desc, targets.visitor_id asc
         ) as rank,
         targets.score,
-        {{ is_control_group('targets.visitor_id', 'churned-customers') }} as is_control,
+        {{ is_control_group('targets.visitor_id', 'churned-customers', control_share) }} as is_control,
         -- evidence
         targets.value_tier,
         targets.n_orders,

@@ -1,7 +1,9 @@
 {#- Items that drew views in the last label_days days but are predicted not to sell in the
     next label_days: candidates for a discount or promotion. Ranked by attention left
-    unconverted: recent views × (1 − sale probability). -#}
+    unconverted: recent views × (1 − sale probability). Unavailable items (the shared
+    suppression rules at the production cutoff) are never promoted. -#}
 {% set recent_days = var('label_days') %}
+{% set control_share = var('control_share') %}
 
 with
 
@@ -21,16 +23,13 @@ item_current_state as (
     select * from {{ ref('int_item_current_state') }}
 ),
 
+unavailable_items as (
+    select * from {{ ref('int_recommendation_suppressions') }}
+    where cutoff_name = 'production' and reason = 'unavailable'
+),
+
 recent_activity as (
-    select
-        events.item_id,
-        count(*) filter (where events.event_type = 'view') as n_recent_views,
-        count(*) filter (where events.event_type = 'addtocart') as n_recent_addtocarts,
-        count(distinct events.visitor_id) as n_recent_visitors
-    from events
-    cross join as_of
-    where events.event_at > as_of.as_of_at - interval '{{ recent_days }} days'
-    group by events.item_id
+    {{ recent_activity_counts('events', 'as_of', 'item_id', 'visitor_id', recent_days) }}
 ),
 
 targets as (
@@ -40,7 +39,7 @@ targets as (
         item_current_state.price,
         recent_activity.n_recent_views,
         recent_activity.n_recent_addtocarts,
-        recent_activity.n_recent_visitors,
+        recent_activity.n_recent_distinct as n_recent_visitors,
         item_sales_forecast.sale_probability,
         recent_activity.n_recent_views * (1 - item_sales_forecast.sale_probability) as score
     from recent_activity
@@ -48,10 +47,11 @@ targets as (
         on recent_activity.item_id = item_sales_forecast.item_id
     left join item_current_state
         on recent_activity.item_id = item_current_state.item_id
+    anti join unavailable_items
+        on recent_activity.item_id = unavailable_items.item_id
     where
         recent_activity.n_recent_views > 0
         and not item_sales_forecast.predicted_to_sell
-        and coalesce(item_current_state.is_available, true)
 ),
 
 final as (
@@ -62,7 +62,7 @@ final as (
         -- ranking
         row_number() over (order by targets.score desc, targets.item_id asc) as rank,
         targets.score,
-        {{ is_control_group('targets.item_id', 'no-sales-items') }} as is_control,
+        {{ is_control_group('targets.item_id', 'no-sales-items', control_share) }} as is_control,
         -- evidence
         targets.n_recent_views,
         targets.n_recent_addtocarts,

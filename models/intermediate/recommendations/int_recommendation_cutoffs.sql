@@ -1,0 +1,59 @@
+{#- One row per recommendation cutoff: the instant a recommendation model is fitted at and
+    lists are made for. Every recommendation building block is keyed by cutoff_name and
+    reads only events at or before its cutoff_at, so production and evaluation run the
+    same SQL:
+      production  at the as-of time: the lists the marts and campaigns publish;
+      evaluation  at as-of minus test_days: fitted on the training window, judged on
+                  the events of (cutoff_at, outcome_ends_at] (recommendation_evaluation).
+    A later cutoff (e.g. a campaign readout) is one more row here. -#}
+{% set top_n = var('top_n') %}
+{% set test_days = var('test_days') %}
+{% set evaluation_k_values = var('evaluation_k_values') %}
+
+with
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
+cutoffs as (
+    select
+        'production' as cutoff_name,
+        as_of_at as cutoff_at,
+        cast(null as timestamp) as outcome_ends_at,
+        {{ top_n }} as list_length,
+        ['hybrid'] as recommenders,
+        false as lists_only_returning_visitors
+    from as_of
+
+    union all
+
+    -- lists are only scored for visitors who come back in the test window: nobody else
+    -- needs one
+    select
+        'evaluation' as cutoff_name,
+        as_of_at - interval '{{ test_days }} days' as cutoff_at,
+        as_of_at as outcome_ends_at,
+        {{ evaluation_k_values | max }} as list_length,
+        [
+            'global_popularity', 'category_popularity', 'co_purchase', 'item_similarity', 'hybrid'
+        ] as recommenders,
+        true as lists_only_returning_visitors
+    from as_of
+),
+
+final as (
+    select
+        -- ids
+        cutoff_name,
+        -- timestamps
+        cutoff_at,
+        outcome_ends_at,
+        -- settings
+        cast(list_length as integer) as list_length,
+        recommenders,
+        lists_only_returning_visitors
+    from cutoffs
+)
+
+select * from final
