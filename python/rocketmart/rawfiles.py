@@ -100,7 +100,7 @@ def _normalised_header(line: bytes) -> str:
     return text.removesuffix("\r").removeprefix("\ufeff").strip().lower().replace(" ", "")
 
 
-def _decode(chunk: bytes) -> str:
+def _decode(chunk: bytes | bytearray) -> str:
     """UTF-8 text of a chunk; invalid bytes become ``\\xNN`` (never a newline)."""
     return chunk.decode("utf-8", errors="backslashreplace")
 
@@ -167,7 +167,7 @@ def _line_batches(raw_file: RawFile, chunk_bytes: int) -> Iterator[tuple[int, pa
     except OSError as exc:
         raise RawFileError(f"Cannot read raw file {raw_file.path}: {exc.strerror}") from None
     try:
-        pending = b""
+        buffer = bytearray()
         header_done = False
         next_line = 1
         while True:
@@ -177,14 +177,15 @@ def _line_batches(raw_file: RawFile, chunk_bytes: int) -> Iterator[tuple[int, pa
                 raise RawFileError(
                     f"Cannot read raw file {raw_file.path}: {exc.strerror}"
                 ) from None
-            data = pending + block
-            pending = b""
+            buffer += block
+            # only the new block can hold the first \n (searching all of a long line's
+            # buffer again on every read would be quadratic)
+            cut = buffer.rfind(b"\n", max(len(buffer) - len(block), 0)) if block else -1
+            if block and cut < 0:
+                continue
             if not header_done:
-                end = data.find(b"\n")
-                if end < 0 and block:
-                    pending = data
-                    continue
-                found = _normalised_header(data if end < 0 else data[:end])
+                end = buffer.find(b"\n")
+                found = _normalised_header(bytes(buffer if end < 0 else buffer[:end]))
                 if found != expected:
                     shown = found[:80] if found else "<empty file>"
                     raise RawFileError(
@@ -192,18 +193,17 @@ def _line_batches(raw_file: RawFile, chunk_bytes: int) -> Iterator[tuple[int, pa
                         f"found '{shown}'"
                     )
                 header_done = True
-                data = b"" if end < 0 else data[end + 1 :]
+                del buffer[: (len(buffer) if end < 0 else end + 1)]
+                cut = buffer.rfind(b"\n")
             if not block:
                 # end of file: whatever is left is a final line without \n (if any)
-                if data:
-                    yield next_line, _split_lines(_decode(data))
+                if buffer:
+                    yield next_line, _split_lines(_decode(buffer))
                 return
-            cut = data.rfind(b"\n")
             if cut < 0:
-                pending = data
                 continue
-            whole, pending = data[:cut], data[cut + 1 :]
-            lines = _split_lines(_decode(whole))
+            lines = _split_lines(_decode(buffer[:cut]))
+            del buffer[: cut + 1]
             yield next_line, lines
             next_line += len(lines)
     finally:

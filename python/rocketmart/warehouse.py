@@ -163,8 +163,7 @@ def _build_lock(target: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise WarehouseError(
-                f"another build into {target} is running (lock {lock_path}); "
-                "wait for it to finish"
+                f"another build into {target} is running (lock {lock_path}); wait for it to finish"
             ) from None
         yield
     finally:
