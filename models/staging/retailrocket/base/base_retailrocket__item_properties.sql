@@ -55,8 +55,10 @@ parsed as (
 typed as (
     select
         *,
-        case when not is_malformed and property_key = 'categoryid' then {{ canonical_bigint('property_value') }} end
-            as category_id,
+        case
+            when not is_malformed and property_key = 'categoryid'
+                then {{ canonical_bigint('property_value') }}
+        end as category_id,
         case
             when not is_malformed and property_key = 'available' and property_value in ('0', '1')
                 then property_value = '1'
