@@ -19,7 +19,9 @@ path ever becomes SQL text.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 CHUNK_BYTES = 32 * 1024 * 1024
+WORKERS = 2  # threads splitting and classifying chunks
 
 EVENTS_FILE = "events.csv"
 CATEGORY_TREE_FILE = "category_tree.csv"
@@ -159,8 +162,10 @@ def _batch(file_name: str, line_numbers: pa.Array, lines: pa.Array, n_lines=None
     )
 
 
-def _line_batches(raw_file: RawFile, chunk_bytes: int) -> Iterator[tuple[int, pa.Array]]:
-    """(number of the first line, lines) per chunk of whole lines, header checked."""
+def _chunks(raw_file: RawFile, chunk_bytes: int) -> Iterator[bytes | bytearray]:
+    """The file after its (checked) header, in chunks of whole lines: each chunk is the
+    lines joined by \\n without the last \\n; the final chunk may be a last line
+    without \\n."""
     expected = HEADERS[raw_file.kind]
     try:
         handle = open(raw_file.path, "rb")  # noqa: SIM115 (closed in finally)
@@ -169,7 +174,6 @@ def _line_batches(raw_file: RawFile, chunk_bytes: int) -> Iterator[tuple[int, pa
     try:
         buffer = bytearray()
         header_done = False
-        next_line = 1
         while True:
             try:
                 block = handle.read(chunk_bytes)
@@ -198,19 +202,44 @@ def _line_batches(raw_file: RawFile, chunk_bytes: int) -> Iterator[tuple[int, pa
             if not block:
                 # end of file: whatever is left is a final line without \n (if any)
                 if buffer:
-                    yield next_line, _split_lines(_decode(buffer))
+                    yield buffer
                 return
             if cut < 0:
                 continue
-            lines = _split_lines(_decode(buffer[:cut]))
+            chunk = buffer[:cut]
             del buffer[: cut + 1]
-            yield next_line, lines
-            next_line += len(lines)
+            yield chunk
     finally:
         handle.close()
 
 
-def iter_lines(raw_file: RawFile, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pa.RecordBatch]:
+def _lines_and_mask(chunk: bytes | bytearray, kind: str) -> tuple[pa.Array, pa.Array | None]:
+    """The lines of a chunk and, for property files, their out-of-scope mask."""
+    lines = _split_lines(_decode(chunk))
+    return lines, (out_of_scope_mask(lines) if kind == "item_properties" else None)
+
+
+def _in_order(raw_file: RawFile, chunk_bytes: int, workers: int):
+    """_lines_and_mask of every chunk, in file order, computed by `workers` threads
+    (pyarrow's kernels release the GIL) with at most workers + 1 chunks in flight."""
+    chunks = _chunks(raw_file, chunk_bytes)
+    if workers <= 1:
+        for chunk in chunks:
+            yield _lines_and_mask(chunk, raw_file.kind)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_lines_and_mask, chunk, raw_file.kind))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def iter_lines(
+    raw_file: RawFile, chunk_bytes: int = CHUNK_BYTES, workers: int = WORKERS
+) -> Iterator[pa.RecordBatch]:
     """Record batches of (file_name, line_number, raw_line, n_lines = 1) for every data
     line of the file (line 1 is the first line after the header).
 
@@ -218,10 +247,11 @@ def iter_lines(raw_file: RawFile, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pa
     returned one by one: one row per file with a null line_number and raw_line stands for
     all of them, n_lines = their count (0 when there is none, so every file has a row)."""
     out_of_scope = 0
-    for first, lines in _line_batches(raw_file, chunk_bytes):
+    first = 1
+    for lines, mask in _in_order(raw_file, chunk_bytes, workers):
         numbers = pa.array(np.arange(first, first + len(lines), dtype=np.int64))
-        if raw_file.kind == "item_properties":
-            mask = out_of_scope_mask(lines)
+        first += len(lines)
+        if mask is not None:
             out_of_scope += pc.sum(mask).as_py() or 0
             keep = pc.invert(mask)
             lines, numbers = lines.filter(keep), numbers.filter(keep)
@@ -242,7 +272,7 @@ def read_lines(raw_dir: str | os.PathLike[str], kind: str) -> pa.RecordBatchRead
     fails before anything is read."""
     files = raw_files(raw_dir, kind)
     for raw_file in files:
-        next(_line_batches(raw_file, chunk_bytes=64 * 1024), None)
+        next(_chunks(raw_file, chunk_bytes=64 * 1024), None)
 
     def batches() -> Iterator[pa.RecordBatch]:
         for raw_file in files:

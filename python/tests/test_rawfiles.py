@@ -25,9 +25,9 @@ def expected_text(line: bytes) -> str:
     return line.decode("utf-8", errors="backslashreplace")
 
 
-def read(path, kind, chunk_bytes=rawfiles.CHUNK_BYTES) -> list[tuple[int, str]]:
+def read(path, kind, chunk_bytes=rawfiles.CHUNK_BYTES, workers=2) -> list[tuple[int, str]]:
     out = []
-    for batch in rawfiles.iter_lines(RawFile(path, kind), chunk_bytes=chunk_bytes):
+    for batch in rawfiles.iter_lines(RawFile(path, kind), chunk_bytes, workers):
         rows = batch.to_pylist()
         out += [(r["line_number"], r["raw_line"]) for r in rows if r["raw_line"] is not None]
     return out
@@ -50,11 +50,13 @@ HOSTILE = (
 )
 
 
-@pytest.mark.parametrize("chunk_bytes", [rawfiles.CHUNK_BYTES, 7, 1024])
-def test_every_physical_line_is_one_row_with_its_exact_text(tmp_path, chunk_bytes):
+@pytest.mark.parametrize(
+    ("chunk_bytes", "workers"), [(rawfiles.CHUNK_BYTES, 2), (7, 2), (1024, 1), (1024, 3)]
+)
+def test_every_physical_line_is_one_row_with_its_exact_text(tmp_path, chunk_bytes, workers):
     path = tmp_path / "events.csv"
     path.write_bytes(HOSTILE)
-    rows = read(path, "events", chunk_bytes)
+    rows = read(path, "events", chunk_bytes, workers)
     expected = [expected_text(line) for line in physical_lines(HOSTILE)]
     assert [text for _, text in rows] == expected
     assert [n for n, _ in rows] == list(range(1, len(expected) + 1))
