@@ -22,13 +22,23 @@ distinct_lines as (
     group by file_name, raw_line
 ),
 
-fields as (
+split_lines as (
     select
         *,
-        length(raw_line) - length(replace(raw_line, ',', '')) + 1 as n_fields,
-        split_part(raw_line, ',', 1) as raw_category_id,
-        split_part(raw_line, ',', 2) as raw_parent_id
+        string_split(raw_line, ',') as raw_fields
     from distinct_lines
+),
+
+fields as (
+    select
+        file_name,
+        raw_line,
+        first_line_number,
+        n_rows,
+        len(raw_fields) as n_fields,
+        raw_fields[1] as raw_category_id,
+        coalesce(raw_fields[2], '') as raw_parent_id
+    from split_lines
 ),
 
 parsed as (

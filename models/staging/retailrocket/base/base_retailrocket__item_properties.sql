@@ -30,15 +30,25 @@ collapsed as (
     group by file_name, raw_line
 ),
 
-fields as (
+split_lines as (
     select
         *,
-        length(raw_line) - length(replace(raw_line, ',', '')) + 1 as n_fields,
-        split_part(raw_line, ',', 1) as raw_timestamp,
-        split_part(raw_line, ',', 2) as raw_itemid,
-        split_part(raw_line, ',', 3) as raw_property,
-        split_part(raw_line, ',', 4) as raw_value
+        string_split(raw_line, ',') as raw_fields
     from collapsed
+),
+
+fields as (
+    select
+        file_name,
+        raw_line,
+        first_line_number,
+        n_rows,
+        len(raw_fields) as n_fields,
+        raw_fields[1] as raw_timestamp,
+        coalesce(raw_fields[2], '') as raw_itemid,
+        coalesce(raw_fields[3], '') as raw_property,
+        coalesce(raw_fields[4], '') as raw_value
+    from split_lines
 ),
 
 parsed as (
