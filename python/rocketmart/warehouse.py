@@ -326,7 +326,10 @@ def _run_dbt(
 
 
 def _checkpoint(path: Path) -> None:
-    """Fold any write-ahead log into the file, so the rename publishes everything."""
+    """Fold a write-ahead log dbt left (if any) into the file, so the rename publishes
+    everything. Without one the file is left exactly as dbt wrote it."""
+    if not path.with_name(path.name + ".wal").exists():
+        return
     with duckdb.connect(str(path)) as con:
         con.execute("checkpoint")
 
