@@ -262,6 +262,7 @@ def test_a_build_cleans_up_what_a_killed_build_left(raw_dir, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "events.csv").write_text("wrong,header\n")
+    (broken / "category_tree.csv").write_text("categoryid,parentid\n1,\n")
     result = _build(broken, tmp_path / "w.duckdb")  # fails at the header, after the clean-up
     assert result.exit_code == 1
     assert "Wrong header" in _error_line(result)
