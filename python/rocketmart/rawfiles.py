@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-CHUNK_BYTES = 32 * 1024 * 1024
+CHUNK_BYTES = 8 * 1024 * 1024  # x (WORKERS + 1) chunks in flight: ~250 MB peak at full scale
 WORKERS = 2  # threads splitting and classifying chunks
 
 EVENTS_FILE = "events.csv"
