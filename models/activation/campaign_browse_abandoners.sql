@@ -78,7 +78,7 @@ final as (
         concat(
             targets.n_recent_views, ' views, ',
             targets.n_recent_addtocarts, ' carts in the last {{ active_days }} days, no purchase; ',
-            'p=', coalesce(cast(round(targets.purchase_probability, 2) as varchar), 'n/a')
+            'p=', coalesce(cast(round(targets.purchase_probability, 2) as {{ type_text() }}), 'n/a')
         ) as evidence,
         -- what to show
         targets.recommended_item_ids,

@@ -128,6 +128,9 @@ class _FakeFrame:
     def toArrow(self):  # noqa: N802 - Spark's name
         return self.table
 
+    def collect(self):
+        return [tuple(row.values()) for row in self.table.to_pylist()]
+
 
 def test_spark_dbt_object_answers_refs_and_config_like_duckdb():
     table = pa.table({"split": ["train", "score"], "visitor_id": [1, 2], "extra": [0.1, 0.2]})
@@ -146,6 +149,7 @@ def test_spark_dbt_object_answers_refs_and_config_like_duckdb():
     assert picked.to_pylist() == [{"split": "train", "visitor_id": 1}]
     arrays = relation.fetchnumpy()
     assert arrays["visitor_id"].tolist() == [1, 2]
+    assert relation.select("split").fetchall() == [("train",), ("score",)]
 
 
 def test_cli_build_on_spark_without_a_duckdb_warehouse_fails_in_one_line(tmp_path):

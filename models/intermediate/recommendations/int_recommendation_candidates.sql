@@ -28,7 +28,7 @@ recommenders as (
 ),
 
 -- read by both generators: scanned once per use, not copied into a CTE result
-recent_items as not materialized (
+recent_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_recent_items') }}
 ),
 

@@ -20,7 +20,7 @@ cutoffs as (
 ),
 
 -- training and test views of one scan
-events as not materialized (
+events as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
     where event_type = 'view'
 ),
@@ -41,7 +41,7 @@ popularity as (
 ),
 
 k_values as (
-    select unnest({{ k_values }}) as k
+    select {{ unnest_list(array_from(k_values | join(', '))) }} as k
 ),
 
 -- -- test transitions ------------------------------------------------------------------------
@@ -141,7 +141,8 @@ global_top_items as (
 ),
 
 session_strategies as (
-    select unnest(['association_rules', 'item_similarity', 'global_popularity']) as strategy
+    select
+        {{ unnest_list(array_from("'association_rules', 'item_similarity', 'global_popularity'")) }} as strategy
 ),
 
 item_predictions as (

@@ -30,7 +30,7 @@ lists as (
 ),
 
 k_values as (
-    select unnest({{ k_values }}) as k
+    select {{ unnest_list(array_from(k_values | join(', '))) }} as k
 ),
 
 test_targets as (

@@ -15,7 +15,7 @@ customer_churn as (
 ),
 
 -- read three times below (bots, bought, unavailable): scanned once per use
-suppressions as not materialized (
+suppressions as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_suppressions') }}
     where cutoff_name = 'production'
 ),
