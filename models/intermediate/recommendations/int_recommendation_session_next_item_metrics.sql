@@ -142,7 +142,9 @@ global_top_items as (
 
 session_strategies as (
     select
-        {{ unnest_list(array_from("'association_rules', 'item_similarity', 'global_popularity'")) }} as strategy
+        {{ unnest_list(array_from(
+            "'association_rules', 'item_similarity', 'global_popularity'"
+        )) }} as strategy
 ),
 
 item_predictions as (
