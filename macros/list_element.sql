@@ -10,5 +10,5 @@
 {%- endmacro %}
 
 {% macro spark__list_element(list_expression, position) -%}
-    element_at({{ list_expression }}, {{ position }})
+    element_at({{ list_expression }}, cast({{ position }} as int))
 {%- endmacro %}
