@@ -63,9 +63,9 @@ final as (
         -- ids
         targets.visitor_id,
         -- ranking
-        row_number() over (
+        cast(row_number() over (
             order by targets.purchase_probability desc nulls last, targets.visitor_id asc
-        ) as rank,
+        ) as bigint) as rank,
         coalesce(targets.purchase_probability, 0) as score,
         {{ is_control_group('targets.visitor_id', 'browse-abandoners', control_share) }} as is_control,
         -- evidence

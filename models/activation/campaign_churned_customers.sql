@@ -55,9 +55,9 @@ final as (
         -- ids
         targets.visitor_id,
         -- ranking
-        row_number() over (
+        cast(row_number() over (
             order by targets.score desc, targets.last_purchase_at desc, targets.visitor_id asc
-        ) as rank,
+        ) as bigint) as rank,
         targets.score,
         {{ is_control_group('targets.visitor_id', 'churned-customers', control_share) }} as is_control,
         -- evidence
