@@ -208,11 +208,15 @@ metrics as (
         transition_ranks.strategy,
         k_values.k,
         count(*) as n_evaluated,
-        avg(case when transition_ranks.hit_rank <= k_values.k then 1.0 else 0.0 end) as hit_rate_at_k,
+        -- double, not decimal literals: Spark would average and divide decimals rounded
+        avg(
+            case when transition_ranks.hit_rank <= k_values.k then cast(1 as double) else 0 end
+        ) as hit_rate_at_k,
         avg(
             case
-                when transition_ranks.hit_rank <= k_values.k then 1.0 / transition_ranks.hit_rank
-                else 0.0
+                when transition_ranks.hit_rank <= k_values.k
+                    then cast(1 as double) / transition_ranks.hit_rank
+                else 0
             end
         ) as mrr_at_k
     from transition_ranks
