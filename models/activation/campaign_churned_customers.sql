@@ -39,7 +39,8 @@ targets as (
         customer_rfm.m_score,
         recommended_items.recommended_item_ids,
         recommended_items.recommendation_strategy,
-        (customer_rfm.f_score + coalesce(customer_rfm.m_score, customer_rfm.f_score)) / cast(10 as double) as score
+        (customer_rfm.f_score + coalesce(customer_rfm.m_score, customer_rfm.f_score))
+        / cast(10 as double) as score
     from customer_churn
     left join customer_rfm
         on customer_churn.visitor_id = customer_rfm.visitor_id
