@@ -111,6 +111,12 @@ def test_result_to_arrow_turns_nan_into_null():
         spark_runner.result_to_arrow([1, 2])
 
 
+def test_result_to_arrow_reads_a_record_batch_reader_to_the_end():
+    batches = [pa.record_batch({"n": [1, 2]}), pa.record_batch({"n": [3]})]
+    reader = pa.RecordBatchReader.from_batches(batches[0].schema, iter(batches))
+    assert spark_runner.result_to_arrow(reader).column("n").to_pylist() == [1, 2, 3]
+
+
 class _FakeFrame:
     """Just enough of a Spark DataFrame for SparkRelation."""
 
@@ -152,15 +158,20 @@ def test_spark_dbt_object_answers_refs_and_config_like_duckdb():
     assert relation.select("split").fetchall() == [("train",), ("score",)]
 
 
-def test_cli_build_on_spark_without_a_duckdb_warehouse_fails_in_one_line(tmp_path):
+def test_cli_build_on_spark_without_raw_files_fails_in_one_line(tmp_path):
     from typer.testing import CliRunner
 
     from rocketmart.cli import app
 
-    missing = tmp_path / "none.duckdb"
-    result = CliRunner().invoke(app, ["build", "--target", "spark", "--db", str(missing)])
+    missing = tmp_path / "none"
+    result = CliRunner().invoke(app, ["build", "--target", "spark", "--raw-dir", str(missing)])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"Error: no DuckDB warehouse at {missing}: run `rocketmart build` first "
-        "(Spark reads its staging tables until staging is ported)"
+        f"Error: raw directory {missing} does not exist or is not a directory"
+    ]
+    missing.mkdir()
+    result = CliRunner().invoke(app, ["build", "--target", "spark", "--raw-dir", str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: missing raw file {missing / 'events.csv'} (set --raw-dir)"
     ]
