@@ -117,8 +117,8 @@ winners as (
 ranked as (
     select
         validated.*,
-        winners.winner.property_value as winning_value,
-        winners.winner.file_name as winning_file
+        winners.winner.property_value as winning_value,  -- noqa: RF01 (a struct field)
+        winners.winner.file_name as winning_file  -- noqa: RF01
     from validated
     left join winners
         on
