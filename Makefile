@@ -149,17 +149,18 @@ test-spark: setup $(SPARK_STAMP) ## Build small fixtures on Spark (needs Java 17
 	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/generated/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/generated.duckdb \
 		$(BIN)/dbt build --profiles-dir . --quiet
 	@# the real sample: reuse the DuckDB build of `make test` when no project file is newer
+	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(SPARK_TEST_DIR)/real/raw/events.csv
+	cp $(SHARED_DATA)/category_tree.csv $(SPARK_TEST_DIR)/real/raw/category_tree.csv
 	if [ -f $(TEST_DIR)/real.duckdb ] && [ -z "$$(find $(PROJECT_FILES) -newer $(TEST_DIR)/real.duckdb ! -path "*/__pycache__*" | head -1)" ]; then \
 		echo "real sample: reusing $(TEST_DIR)/real.duckdb"; \
 		ln -s $(abspath $(TEST_DIR))/real.duckdb $(SPARK_TEST_DIR)/real.duckdb; \
 	else \
-		cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(SPARK_TEST_DIR)/real/raw/events.csv; \
-		cp $(SHARED_DATA)/category_tree.csv $(SPARK_TEST_DIR)/real/raw/category_tree.csv; \
 		ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/real/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/real.duckdb \
 			$(BIN)/dbt build --profiles-dir . --quiet; \
 	fi
 	ROCKETMART_SPARK_DIR=$(abspath $(SPARK_TEST_DIR))/spark $(BIN)/python -m rocketmart.spark_compare \
-		$(SPARK_TEST_DIR)/generated.duckdb $(SPARK_TEST_DIR)/real.duckdb
+		$(SPARK_TEST_DIR)/generated.duckdb=$(SPARK_TEST_DIR)/generated/raw \
+		$(SPARK_TEST_DIR)/real.duckdb=$(SPARK_TEST_DIR)/real/raw
 
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
