@@ -117,7 +117,7 @@ winners as (
 ranked as (
     select
         validated.*,
-        winners.winner.property_value as winning_value,  -- noqa: RF01 (a struct field)
+        winners.winner.property_value as winning_value,  -- noqa: RF01
         winners.winner.file_name as winning_file  -- noqa: RF01
     from validated
     left join winners
