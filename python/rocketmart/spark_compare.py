@@ -44,10 +44,11 @@ def spark_tables(spark: Any, schemas: tuple[str, ...] = SCHEMAS) -> list[str]:
     names = []
     for schema in schemas:
         if schema in existing:
+            # tables only: DuckDB's side (duckdb_tables) has no views either
             names += [
-                f"{schema}.{row.tableName}"
-                for row in spark.sql(f"show tables in {schema}").collect()
-                if not row.isTemporary
+                f"{schema}.{table.name}"
+                for table in spark.catalog.listTables(dbName=schema)
+                if not table.isTemporary and table.tableType != "VIEW"
             ]
     return sorted(names)
 
@@ -100,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         "(default: none; the DuckDB build runs them and the comparison proves the tables "
         "equal). Unit tests run on the first warehouse.",
     )
+    parser.add_argument(
+        "--unit-tests",
+        choices=("first", "none"),
+        default="first",
+        help="run the dbt unit tests on Spark for the first warehouse (default) or not",
+    )
     args = parser.parse_args(argv)
     project = args.project_dir.resolve()
     status = 0
@@ -113,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 project,
                 project,
                 data_tests=args.data_tests == "all" or (args.data_tests == "first" and index == 0),
-                unit_tests=index == 0,
+                unit_tests=args.unit_tests == "first" and index == 0,
             )
         except spark_runner.SparkBuildError as exc:
             print(f"Error: Spark build of {db_path} failed: {exc}", file=sys.stderr)

@@ -1,5 +1,7 @@
 """The Spark runner's planning and its Python-model adapter (no Spark needed)."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -175,3 +177,14 @@ def test_cli_build_on_spark_without_raw_files_fails_in_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"Error: missing raw file {missing / 'events.csv'} (set --raw-dir)"
     ]
+
+
+def test_spark_compare_reads_warehouse_and_raw_dir_pairs():
+    import argparse
+
+    from rocketmart.spark_compare import warehouse_and_raw_dir
+
+    assert warehouse_and_raw_dir("b/x.duckdb=b/raw") == (Path("b/x.duckdb"), Path("b/raw"))
+    for bad in ("b/x.duckdb", "=b/raw", "b/x.duckdb="):
+        with pytest.raises(argparse.ArgumentTypeError):
+            warehouse_and_raw_dir(bad)
