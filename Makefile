@@ -30,6 +30,8 @@ export ROCKETMART_DB ?= $(DB)
 SPARK_TEST_DIR := build/test-spark
 SPARK_TEST_VISITORS ?= 3000
 SPARK_STAMP := $(VENV)/.spark-installed-stamp
+# what a DuckDB build depends on: a test warehouse older than all of these is current
+PROJECT_FILES := models macros seeds tests dbt_project.yml profiles.yml python/rocketmart
 
 .PHONY: help setup lock data build run export dashboard lint format test test-dbt test-py test-spark bench calibration clean
 
@@ -146,12 +148,19 @@ test-spark: setup $(SPARK_STAMP) ## Build small fixtures on Spark (needs Java 17
 		--seed $(SEED) --with-properties --bad-rows $(TEST_BAD_ROWS)
 	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/generated/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/generated.duckdb \
 		$(BIN)/dbt build --profiles-dir . --quiet
+	@# the real sample: reuse the DuckDB build of `make test` when no project file is newer
 	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(SPARK_TEST_DIR)/real/raw/events.csv
 	cp $(SHARED_DATA)/category_tree.csv $(SPARK_TEST_DIR)/real/raw/category_tree.csv
-	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/real/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/real.duckdb \
-		$(BIN)/dbt build --profiles-dir . --quiet
+	if [ -f $(TEST_DIR)/real.duckdb ] && [ -z "$$(find $(PROJECT_FILES) -newer $(TEST_DIR)/real.duckdb ! -path "*/__pycache__*" | head -1)" ]; then \
+		echo "real sample: reusing $(TEST_DIR)/real.duckdb"; \
+		ln -s $(abspath $(TEST_DIR))/real.duckdb $(SPARK_TEST_DIR)/real.duckdb; \
+	else \
+		ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/real/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/real.duckdb \
+			$(BIN)/dbt build --profiles-dir . --quiet; \
+	fi
 	ROCKETMART_SPARK_DIR=$(abspath $(SPARK_TEST_DIR))/spark $(BIN)/python -m rocketmart.spark_compare \
-		$(SPARK_TEST_DIR)/generated.duckdb $(SPARK_TEST_DIR)/real.duckdb
+		$(SPARK_TEST_DIR)/generated.duckdb=$(SPARK_TEST_DIR)/generated/raw \
+		$(SPARK_TEST_DIR)/real.duckdb=$(SPARK_TEST_DIR)/real/raw
 
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)

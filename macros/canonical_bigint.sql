@@ -7,9 +7,9 @@
     case
         when
             try_cast({{ text_expression }} as bigint) >= 0
-            and {{ text_expression }} = cast(try_cast({{ text_expression }} as bigint) as varchar)
+            and {{ text_expression }} = cast(try_cast({{ text_expression }} as bigint) as {{ type_text() }})
             then try_cast({{ text_expression }} as bigint)
-        when regexp_full_match({{ text_expression }}, '[0-9]+')
+        when {{ regexp_full_match_text(text_expression, '[0-9]+') }}
             then try_cast({{ text_expression }} as bigint)
     end
 {%- endmacro %}

@@ -9,13 +9,13 @@
     select
         state_cutoffs.cutoff_name,
         state_properties.item_id,
-        arg_max_null(state_properties.category_id, state_properties.valid_from) filter (
+        {{ arg_max_keep_null('state_properties.category_id', 'state_properties.valid_from') }} filter (
             where state_properties.property_name = 'category_id'
         ) as category_id,
-        arg_max_null(state_properties.is_available, state_properties.valid_from) filter (
+        {{ arg_max_keep_null('state_properties.is_available', 'state_properties.valid_from') }} filter (
             where state_properties.property_name = 'is_available'
         ) as is_available,
-        arg_max_null(state_properties.price, state_properties.valid_from) filter (
+        {{ arg_max_keep_null('state_properties.price', 'state_properties.valid_from') }} filter (
             where state_properties.property_name = 'price'
         ) as price
     from {{ properties_relation }} as state_properties

@@ -63,9 +63,9 @@ final as (
         -- ids
         targets.visitor_id,
         -- ranking
-        row_number() over (
+        cast(row_number() over (
             order by targets.purchase_probability desc nulls last, targets.visitor_id asc
-        ) as rank,
+        ) as bigint) as rank,
         coalesce(targets.purchase_probability, 0) as score,
         {{ is_control_group('targets.visitor_id', 'browse-abandoners', control_share) }} as is_control,
         -- evidence
@@ -78,7 +78,7 @@ final as (
         concat(
             targets.n_recent_views, ' views, ',
             targets.n_recent_addtocarts, ' carts in the last {{ active_days }} days, no purchase; ',
-            'p=', coalesce(cast(round(targets.purchase_probability, 2) as varchar), 'n/a')
+            'p=', coalesce(cast(round(targets.purchase_probability, 2) as {{ type_text() }}), 'n/a')
         ) as evidence,
         -- what to show
         targets.recommended_item_ids,

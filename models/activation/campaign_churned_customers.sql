@@ -39,7 +39,8 @@ targets as (
         customer_rfm.m_score,
         recommended_items.recommended_item_ids,
         recommended_items.recommendation_strategy,
-        (customer_rfm.f_score + coalesce(customer_rfm.m_score, customer_rfm.f_score)) / 10.0 as score
+        (customer_rfm.f_score + coalesce(customer_rfm.m_score, customer_rfm.f_score))
+        / cast(10 as double) as score
     from customer_churn
     left join customer_rfm
         on customer_churn.visitor_id = customer_rfm.visitor_id
@@ -55,9 +56,9 @@ final as (
         -- ids
         targets.visitor_id,
         -- ranking
-        row_number() over (
+        cast(row_number() over (
             order by targets.score desc, targets.last_purchase_at desc, targets.visitor_id asc
-        ) as rank,
+        ) as bigint) as rank,
         targets.score,
         {{ is_control_group('targets.visitor_id', 'churned-customers', control_share) }} as is_control,
         -- evidence

@@ -60,7 +60,7 @@ final as (
         targets.item_id,
         targets.category_id,
         -- ranking
-        row_number() over (order by targets.score desc, targets.item_id asc) as rank,
+        cast(row_number() over (order by targets.score desc, targets.item_id asc) as bigint) as rank,
         targets.score,
         {{ is_control_group('targets.item_id', 'no-sales-items', control_share) }} as is_control,
         -- evidence

@@ -27,7 +27,7 @@ quarantined_lines as (
 unresolved_categories as (
     select
         'category_tree.csv' as file_name,
-        concat(categories.category_id, ',', coalesce(cast(categories.parent_id as varchar), ''))
+        concat(categories.category_id, ',', coalesce(cast(categories.parent_id as {{ type_text() }}), ''))
             as raw_line,
         1 as n_rows,
         categories.category_id,

@@ -21,7 +21,7 @@ final as (
         occurrence,
         -- the raw input
         raw_line,
-        string_split(raw_line, ',') as raw_fields,
+        split(raw_line, ',') as raw_fields,
         -- why
         quarantine_reason,
         -- what could be parsed (null where it could not)

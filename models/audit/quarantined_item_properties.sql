@@ -9,7 +9,7 @@ expanded as (
     select
         *,
         -- one row per raw occurrence of a line that repeats n_rows times
-        unnest(range(1, n_rows + 1)) as occurrence
+        {{ integer_series(1, 'n_rows + 1') }} as occurrence
     from base_item_properties
 ),
 

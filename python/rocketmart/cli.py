@@ -185,14 +185,14 @@ def build(
     the warehouse only when every model and test passed: a failed or interrupted build
     leaves the previous warehouse untouched.
     """
-    from rocketmart.warehouse import WarehouseError, resolve_db
+    from rocketmart.warehouse import WarehouseError
     from rocketmart.warehouse import build as build_warehouse
 
     if target != "dev":  # the Spark runner (python/rocketmart/spark_runner.py)
-        from rocketmart.spark_runner import SparkBuildError, build_from_warehouse
+        from rocketmart.spark_runner import SparkBuildError, build_from_raw
 
         try:
-            typer.echo(build_from_warehouse(resolve_db(db), target=target).describe())
+            typer.echo(build_from_raw(raw_dir, target=target).describe())
         except SparkBuildError as exc:
             _fail(str(exc))
         return

@@ -1,18 +1,20 @@
 """Build DuckDB-built test warehouses again on Spark and compare every table on both.
 
-    python -m rocketmart.spark_compare build/test-spark/generated.duckdb [more.duckdb ...]
+    python -m rocketmart.spark_compare WAREHOUSE.duckdb=RAW_DIR [more ...]
 
-For each DuckDB warehouse: its staging tables are loaded into Spark (the raw-file hook
-and staging are not ported to Spark yet, see `spark_runner.NOT_PORTED`), the rest of the
-project is built on Spark by `spark_runner.build`, and every table that exists on both
-engines is compared row by row with `compare.compare_frames` (floats within 1e-9). Exits
-non-zero when a table differs or the Spark build fails. One process, one SparkSession,
-for all warehouses (the JVM starts once).
+For each DuckDB warehouse (built by `dbt build` from RAW_DIR): the whole project is built
+on Spark from the same raw files by `spark_runner.build` (Python line readers, staging,
+audit, every model), and every table of the staging, intermediate, marts and audit
+schemas is compared row by row with `compare.compare_frames` (floats within 1e-9); a
+table missing on either engine is a failure. Exits non-zero when a table differs or the
+Spark build fails. One process, one SparkSession, for all warehouses (the JVM starts
+once).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -42,10 +44,11 @@ def spark_tables(spark: Any, schemas: tuple[str, ...] = SCHEMAS) -> list[str]:
     names = []
     for schema in schemas:
         if schema in existing:
+            # tables only: DuckDB's side (duckdb_tables) has no views either
             names += [
-                f"{schema}.{row.tableName}"
-                for row in spark.sql(f"show tables in {schema}").collect()
-                if not row.isTemporary
+                f"{schema}.{table.name}"
+                for table in spark.catalog.listTables(dbName=schema)
+                if not table.isTemporary and table.tableType != "VIEW"
             ]
     return sorted(names)
 
@@ -55,7 +58,7 @@ def spark_frame(spark: Any, name: str):
 
 
 def compare_warehouse(spark: Any, db_path: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """Differences per table present on both engines, and the DuckDB tables Spark lacks."""
+    """Differences per table present on both engines, and the tables only one engine has."""
     on_spark = set(spark_tables(spark))
     differences: dict[str, list[str]] = {}
     missing: list[str] = []
@@ -68,12 +71,27 @@ def compare_warehouse(spark: Any, db_path: Path) -> tuple[dict[str, list[str]], 
             differences[name] = compare_frames(
                 left.to_pandas(), spark_frame(spark, name), names=("duckdb", "spark")
             )
+    missing += sorted(on_spark - set(differences) - set(missing))
     return differences, missing
+
+
+def warehouse_and_raw_dir(text: str) -> tuple[Path, Path]:
+    """`WAREHOUSE.duckdb=RAW_DIR` as two paths."""
+    db, sep, raw = text.partition("=")
+    if not sep or not db or not raw:
+        raise argparse.ArgumentTypeError(f"expected WAREHOUSE.duckdb=RAW_DIR, got {text!r}")
+    return Path(db), Path(raw)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("warehouses", nargs="+", type=Path, help="DuckDB warehouse files")
+    parser.add_argument(
+        "warehouses",
+        nargs="+",
+        type=warehouse_and_raw_dir,
+        metavar="WAREHOUSE.duckdb=RAW_DIR",
+        help="a DuckDB warehouse and the raw directory it was built from",
+    )
     parser.add_argument("--project-dir", type=Path, default=Path.cwd())
     parser.add_argument(
         "--data-tests",
@@ -83,22 +101,26 @@ def main(argv: list[str] | None = None) -> int:
         "(default: none; the DuckDB build runs them and the comparison proves the tables "
         "equal). Unit tests run on the first warehouse.",
     )
+    parser.add_argument(
+        "--unit-tests",
+        choices=("first", "none"),
+        default="first",
+        help="run the dbt unit tests on Spark for the first warehouse (default) or not",
+    )
     args = parser.parse_args(argv)
     project = args.project_dir.resolve()
     status = 0
-    for index, db_path in enumerate(args.warehouses):
+    for index, (db_path, raw_dir) in enumerate(args.warehouses):
         started = time.perf_counter()
-        print(f"== {db_path}: Spark build", flush=True)
+        print(f"== {db_path}: Spark build from {raw_dir}", flush=True)
+        # read by the base models' raw_dir config when dbt parses
+        os.environ["ROCKETMART_RAW_DIR"] = str(raw_dir.resolve())
         try:
             summary = spark_runner.build(
                 project,
                 project,
-                skip_selector=spark_runner.NOT_PORTED,
                 data_tests=args.data_tests == "all" or (args.data_tests == "first" and index == 0),
-                unit_tests=index == 0,
-                before_build=lambda spark, db=db_path: spark_runner.load_duckdb_tables(
-                    spark, db, spark_runner.PRELOADED_SCHEMAS
-                ),
+                unit_tests=args.unit_tests == "first" and index == 0,
             )
         except spark_runner.SparkBuildError as exc:
             print(f"Error: Spark build of {db_path} failed: {exc}", file=sys.stderr)
@@ -107,10 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         print(summary.describe(), flush=True)
         spark = spark_runner.active_session()
         differences, missing = compare_warehouse(spark, db_path)
-        loaded = set(spark_runner.PRELOADED_SCHEMAS)
         for name, found in sorted(differences.items()):
-            note = " (loaded from DuckDB)" if name.split(".")[0] in loaded else ""
-            print(f"  {'EQUAL' if not found else 'DIFFERENT':9} {name}{note}")
+            print(f"  {'EQUAL' if not found else 'DIFFERENT':9} {name}")
             for line in found:
                 print(f"      {line}")
             if found:
@@ -118,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {len(differences)} tables compared, "
             f"{sum(1 for f in differences.values() if not f)} equal; "
-            f"not built on Spark (not ported yet): {', '.join(missing) or 'none'}"
+            f"on one engine only: {', '.join(missing) or 'none'}"
         )
+        if missing:
+            status = 1
         print(f"== {db_path}: {time.perf_counter() - started:.1f}s", flush=True)
     return status
 

@@ -31,22 +31,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-# Not ported to Spark yet (they still use DuckDB-only SQL; issue 17): the raw-file hook and
-# staging/audit (being rewritten by the ingest issue), the recommendation and campaign
-# models (being redesigned). `spark_compare` loads the staging tables from a DuckDB build
-# instead and leaves the rest out; remove a path here once its models are ported.
-NOT_PORTED = " ".join(
-    [
-        "path:models/staging",
-        "path:models/audit",
-        "path:models/intermediate/recommendations",
-        "path:models/intermediate/campaigns",
-        "path:models/marts/recommendations",
-        "path:models/marts/campaigns",
-    ]
-)
-PRELOADED_SCHEMAS = ("staging",)
-
 # node types dbt builds as tables/views in a step (tests are chosen by dbt's selection)
 BUILT_TYPES = ("model", "seed", "snapshot")
 
@@ -240,6 +224,9 @@ class SparkRelation:
         table = self.to_arrow_table()
         return {name: table.column(name).to_numpy() for name in table.column_names}
 
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._frame.collect()]
+
 
 class _ModelConfig:
     """`dbt.config(...)` (ignored: the manifest already holds the config) and
@@ -285,6 +272,8 @@ def result_to_arrow(result: Any) -> pa.Table:
     """A Python model's return value as Arrow; pandas NaN becomes null, as in DuckDB."""
     if isinstance(result, pa.Table):
         return result
+    if isinstance(result, pa.RecordBatchReader):
+        return result.read_all()
     if isinstance(result, SparkRelation):
         return result.to_arrow_table()
     if isinstance(result, pd.DataFrame):
@@ -493,38 +482,17 @@ def _spark_session(common: Sequence[str]):
     return session
 
 
-def load_duckdb_tables(spark: Any, db_path: Path, schemas: Sequence[str]) -> list[str]:
-    """Copy every table of `schemas` from a DuckDB warehouse into Spark tables of the same
-    names (timestamps stay UTC). Returns their schema.table names."""
-    import duckdb
+def build_from_raw(raw_dir: Path | None, target: str = "spark", project: Path | None = None):
+    """`rocketmart build --target spark`: every model built on Spark from the raw files of
+    `raw_dir` (default $ROCKETMART_RAW_DIR or data/raw), read by the same Python line
+    readers as on DuckDB. One line on any failure."""
+    from rocketmart.warehouse import project_dir, resolve_raw_dir
 
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        names = [
-            f"{schema}.{table}"
-            for schema, table in con.execute(
-                "select schema_name, table_name from duckdb_tables() "
-                "where schema_name in (select unnest(?)) order by 1, 2",
-                [list(schemas)],
-            ).fetchall()
-        ]
-        for name in names:
-            table = arrow_for_spark(con.sql(f"select * from {name}").to_arrow_table())
-            spark.sql(f"create schema if not exists {name.split('.')[0]}")
-            spark.createDataFrame(table).write.mode("overwrite").saveAsTable(name)
-    return names
-
-
-def build_from_warehouse(db: Path, target: str = "spark", project: Path | None = None):
-    """`rocketmart build --target spark` until staging is ported: the staging tables of the
-    DuckDB warehouse `db` (built by `rocketmart build`) are loaded into Spark and every
-    ported model is built there (`NOT_PORTED` stays out). One line on any failure."""
-    from rocketmart.warehouse import project_dir
-
-    if not Path(db).is_file():
-        raise SparkBuildError(
-            f"no DuckDB warehouse at {db}: run `rocketmart build` first (Spark reads its "
-            "staging tables until staging is ported)"
-        )
+    raw = resolve_raw_dir(raw_dir)
+    if not raw.is_dir():
+        raise SparkBuildError(f"raw directory {raw} does not exist or is not a directory")
+    if not (raw / "events.csv").is_file():
+        raise SparkBuildError(f"missing raw file {raw / 'events.csv'} (set --raw-dir)")
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
@@ -535,11 +503,8 @@ def build_from_warehouse(db: Path, target: str = "spark", project: Path | None =
         raise SparkBuildError(
             "Spark needs Java 17: install it (apt-get install openjdk-17-jre-headless)"
         )
+    # the base models' raw_dir config reads it when dbt parses (absolute: dbt and the
+    # Python line readers agree whatever the working directory)
+    os.environ["ROCKETMART_RAW_DIR"] = str(raw.resolve())
     root = project or project_dir()
-    return build(
-        root,
-        root,
-        target=target,
-        skip_selector=NOT_PORTED,
-        before_build=lambda spark: load_duckdb_tables(spark, Path(db), PRELOADED_SCHEMAS),
-    )
+    return build(root, root, target=target)

@@ -1,5 +1,7 @@
 """The Spark runner's planning and its Python-model adapter (no Spark needed)."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -111,6 +113,12 @@ def test_result_to_arrow_turns_nan_into_null():
         spark_runner.result_to_arrow([1, 2])
 
 
+def test_result_to_arrow_reads_a_record_batch_reader_to_the_end():
+    batches = [pa.record_batch({"n": [1, 2]}), pa.record_batch({"n": [3]})]
+    reader = pa.RecordBatchReader.from_batches(batches[0].schema, iter(batches))
+    assert spark_runner.result_to_arrow(reader).column("n").to_pylist() == [1, 2, 3]
+
+
 class _FakeFrame:
     """Just enough of a Spark DataFrame for SparkRelation."""
 
@@ -127,6 +135,9 @@ class _FakeFrame:
 
     def toArrow(self):  # noqa: N802 - Spark's name
         return self.table
+
+    def collect(self):
+        return [tuple(row.values()) for row in self.table.to_pylist()]
 
 
 def test_spark_dbt_object_answers_refs_and_config_like_duckdb():
@@ -146,17 +157,34 @@ def test_spark_dbt_object_answers_refs_and_config_like_duckdb():
     assert picked.to_pylist() == [{"split": "train", "visitor_id": 1}]
     arrays = relation.fetchnumpy()
     assert arrays["visitor_id"].tolist() == [1, 2]
+    assert relation.select("split").fetchall() == [("train",), ("score",)]
 
 
-def test_cli_build_on_spark_without_a_duckdb_warehouse_fails_in_one_line(tmp_path):
+def test_cli_build_on_spark_without_raw_files_fails_in_one_line(tmp_path):
     from typer.testing import CliRunner
 
     from rocketmart.cli import app
 
-    missing = tmp_path / "none.duckdb"
-    result = CliRunner().invoke(app, ["build", "--target", "spark", "--db", str(missing)])
+    missing = tmp_path / "none"
+    result = CliRunner().invoke(app, ["build", "--target", "spark", "--raw-dir", str(missing)])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"Error: no DuckDB warehouse at {missing}: run `rocketmart build` first "
-        "(Spark reads its staging tables until staging is ported)"
+        f"Error: raw directory {missing} does not exist or is not a directory"
     ]
+    missing.mkdir()
+    result = CliRunner().invoke(app, ["build", "--target", "spark", "--raw-dir", str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: missing raw file {missing / 'events.csv'} (set --raw-dir)"
+    ]
+
+
+def test_spark_compare_reads_warehouse_and_raw_dir_pairs():
+    import argparse
+
+    from rocketmart.spark_compare import warehouse_and_raw_dir
+
+    assert warehouse_and_raw_dir("b/x.duckdb=b/raw") == (Path("b/x.duckdb"), Path("b/raw"))
+    for bad in ("b/x.duckdb", "=b/raw", "b/x.duckdb="):
+        with pytest.raises(argparse.ArgumentTypeError):
+            warehouse_and_raw_dir(bad)

@@ -8,7 +8,7 @@
 with
 
 -- read three times below: scanned once per use rather than copied into a CTE result
-events as not materialized (
+events as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
 ),
 

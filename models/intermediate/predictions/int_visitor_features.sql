@@ -11,7 +11,7 @@
 with
 
 -- read twice below: scanned once per use rather than copied into a CTE result
-events as not materialized (
+events as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
 ),
 

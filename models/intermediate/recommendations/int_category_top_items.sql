@@ -58,7 +58,7 @@ category_levels as (
         category_id,
         depth,
         path_ids,
-        unnest(range(depth)) as source_level
+        {{ integer_series(0, 'depth') }} as source_level
     from category_paths
 ),
 
@@ -66,7 +66,7 @@ category_sources as (
     select
         category_id,
         source_level,
-        path_ids[depth - source_level] as source_category_id
+        {{ list_element('path_ids', 'depth - source_level') }} as source_category_id
     from category_levels
 ),
 

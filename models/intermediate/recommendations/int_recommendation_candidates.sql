@@ -28,7 +28,7 @@ recommenders as (
 ),
 
 -- read by both generators: scanned once per use, not copied into a CTE result
-recent_items as not materialized (
+recent_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_recent_items') }}
 ),
 
@@ -133,7 +133,15 @@ top_categories as (
         generators.generator_key,
         recent_items.visitor_id,
         recent_items.cutoff_name,
-        item_state.category_id
+        item_state.category_id,
+        -- in the select list, not in qualify: Spark cannot order a qualify window by aggregates
+        row_number() over (
+            partition by generators.generator_key, recent_items.visitor_id
+            order by
+                sum(recent_items.n_recent_views) desc,
+                sum(recent_items.n_recent_events) desc,
+                item_state.category_id
+        ) as category_rank
     from recent_items
     inner join generators
         on
@@ -148,13 +156,7 @@ top_categories as (
         recent_items.visitor_id,
         recent_items.cutoff_name,
         item_state.category_id
-    qualify row_number() over (
-        partition by generators.generator_key, recent_items.visitor_id
-        order by
-            sum(recent_items.n_recent_views) desc,
-            sum(recent_items.n_recent_events) desc,
-            item_state.category_id
-    ) = 1
+    qualify category_rank = 1
 ),
 
 category_list_scores as (

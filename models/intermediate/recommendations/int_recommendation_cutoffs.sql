@@ -22,7 +22,7 @@ cutoffs as (
         as_of_at as cutoff_at,
         cast(null as timestamp) as outcome_ends_at,
         {{ top_n }} as list_length,
-        ['hybrid'] as recommenders,
+        {{ array_from("'hybrid'") }} as recommenders,
         false as lists_only_returning_visitors
     from as_of
 
@@ -35,9 +35,9 @@ cutoffs as (
         as_of_at - interval '{{ test_days }} days' as cutoff_at,
         as_of_at as outcome_ends_at,
         {{ evaluation_k_values | max }} as list_length,
-        [
-            'global_popularity', 'category_popularity', 'co_purchase', 'item_similarity', 'hybrid'
-        ] as recommenders,
+        {{ array_from(
+            "'global_popularity', 'category_popularity', 'co_purchase', 'item_similarity', 'hybrid'"
+        ) }} as recommenders,
         true as lists_only_returning_visitors
     from as_of
 ),

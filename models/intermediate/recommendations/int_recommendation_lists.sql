@@ -22,7 +22,7 @@ audience as (
     select * from {{ ref('int_recommendation_audience') }}
 ),
 
-candidates as not materialized (
+candidates as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_candidates') }}
 ),
 
@@ -30,7 +30,7 @@ popularity as (
     select * from {{ ref('int_item_popularity') }}
 ),
 
-suppressions as not materialized (
+suppressions as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_suppressions') }}
 ),
 
@@ -77,9 +77,9 @@ fill_slots as (
         recommenders.recommender,
         audience.visitor_id,
         coalesce(candidate_counts.n_blended, 0) as n_blended,
-        unnest(range(
-            1, cutoffs.list_length + audience.n_bought + coalesce(candidate_counts.n_blended, 0) + 1
-        )) as global_rank
+        {{ integer_series(
+            1, 'cutoffs.list_length + audience.n_bought + coalesce(candidate_counts.n_blended, 0) + 1'
+        ) }} as global_rank
     from audience
     inner join cutoffs
         on audience.cutoff_name = cutoffs.cutoff_name

@@ -20,7 +20,7 @@ cutoffs as (
 ),
 
 -- training and test views of one scan
-events as not materialized (
+events as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
     where event_type = 'view'
 ),
@@ -41,7 +41,7 @@ popularity as (
 ),
 
 k_values as (
-    select unnest({{ k_values }}) as k
+    select {{ unnest_list(array_from(k_values | join(', '))) }} as k
 ),
 
 -- -- test transitions ------------------------------------------------------------------------
@@ -141,7 +141,10 @@ global_top_items as (
 ),
 
 session_strategies as (
-    select unnest(['association_rules', 'item_similarity', 'global_popularity']) as strategy
+    select
+        {{ unnest_list(array_from(
+            "'association_rules', 'item_similarity', 'global_popularity'"
+        )) }} as strategy
 ),
 
 item_predictions as (
@@ -205,11 +208,15 @@ metrics as (
         transition_ranks.strategy,
         k_values.k,
         count(*) as n_evaluated,
-        avg(case when transition_ranks.hit_rank <= k_values.k then 1.0 else 0.0 end) as hit_rate_at_k,
+        -- double, not decimal literals: Spark would average and divide decimals rounded
+        avg(
+            case when transition_ranks.hit_rank <= k_values.k then cast(1 as double) else 0 end
+        ) as hit_rate_at_k,
         avg(
             case
-                when transition_ranks.hit_rank <= k_values.k then 1.0 / transition_ranks.hit_rank
-                else 0.0
+                when transition_ranks.hit_rank <= k_values.k
+                    then cast(1 as double) / transition_ranks.hit_rank
+                else 0
             end
         ) as mrr_at_k
     from transition_ranks

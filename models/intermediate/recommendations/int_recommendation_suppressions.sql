@@ -12,7 +12,7 @@
 with
 
 -- read twice below: scanned once per use rather than copied into a CTE result
-visitor_items as not materialized (
+visitor_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_visitor_items') }}
 ),
 

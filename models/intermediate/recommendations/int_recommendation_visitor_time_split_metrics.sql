@@ -30,7 +30,7 @@ lists as (
 ),
 
 k_values as (
-    select unnest({{ k_values }}) as k
+    select {{ unnest_list(array_from(k_values | join(', '))) }} as k
 ),
 
 test_targets as (
@@ -108,8 +108,9 @@ metrics as (
         count(*) as n_evaluated,
         avg(n_hits / k) as precision_at_k,
         avg(n_hits / n_targets) as recall_at_k,
-        avg(case when n_hits > 0 then 1.0 else 0.0 end) as hit_rate_at_k,
-        avg(coalesce(1.0 / first_hit_rank, 0.0)) as mrr_at_k
+        -- double, not decimal literals: Spark would average and divide decimals rounded
+        avg(case when n_hits > 0 then cast(1 as double) else 0 end) as hit_rate_at_k,
+        avg(coalesce(cast(1 as double) / first_hit_rank, 0)) as mrr_at_k
     from visitor_hits
     group by recommender, k
 ),

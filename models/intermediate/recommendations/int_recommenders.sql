@@ -33,7 +33,7 @@ blends as (
 cutoff_recommenders as (
     select
         cutoff_name,
-        unnest(recommenders) as recommender
+        {{ unnest_list('recommenders') }} as recommender
     from cutoffs
 ),
 

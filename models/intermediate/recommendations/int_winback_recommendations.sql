@@ -15,7 +15,7 @@ customer_churn as (
 ),
 
 -- read three times below (bots, bought, unavailable): scanned once per use
-suppressions as not materialized (
+suppressions as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_suppressions') }}
     where cutoff_name = 'production'
 ),
@@ -65,7 +65,7 @@ category_candidates as (
         purchases.visitor_id,
         category_top_items.item_id,
         -- best position in any of the customer's categories; 1.0 = a category's top item
-        max(1.0 / category_top_items.rank) as score
+        max(cast(1 as double) / category_top_items.rank) as score
     from purchases
     inner join item_state
         on purchases.item_id = item_state.item_id

@@ -17,7 +17,9 @@ stages as (
     select
         event_type,
         {{ event_type_rank('event_type') }} as event_rank
-    from (select unnest({{ event_types() }}) as event_type) as event_type_list
+    from (
+        select {{ unnest_list(array_from("'" ~ event_types() | join("', '") ~ "'")) }} as event_type
+    ) as event_type_list
 ),
 
 visitor_counts as (

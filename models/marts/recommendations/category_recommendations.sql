@@ -12,7 +12,7 @@ final as (
     select
         -- ids
         category_id,
-        rank,
+        cast(rank as bigint) as rank,
         item_id,
         -- measures
         score,

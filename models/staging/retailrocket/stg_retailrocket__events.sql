@@ -21,9 +21,9 @@ final as (
         -- the first 63 bits of the md5 of the parsed fields: stable across rebuilds and
         -- DuckDB versions, and a bigint is far cheaper to store, sort and join than the
         -- 32-character hex digest (int_events_enriched sorts on it)
-        cast(md5_number(concat_ws(
+        {{ md5_bigint("concat_ws(
             '|', event_epoch_ms, visitor_id, event_type, item_id, coalesce(transaction_id, -1)
-        )) >> 65 as bigint) as event_id,
+        )") }} as event_id,
         visitor_id,
         item_id,
         transaction_id,

@@ -25,7 +25,7 @@ distinct_lines as (
 split_lines as (
     select
         *,
-        string_split(raw_line, ',') as raw_fields
+        split(raw_line, ',') as raw_fields
     from distinct_lines
 ),
 
@@ -35,9 +35,9 @@ fields as (
         raw_line,
         first_line_number,
         n_rows,
-        len(raw_fields) as n_fields,
-        raw_fields[1] as raw_category_id,
-        coalesce(raw_fields[2], '') as raw_parent_id
+        cardinality(raw_fields) as n_fields,
+        {{ list_element('raw_fields', 1) }} as raw_category_id,
+        coalesce({{ list_element('raw_fields', 2) }}, '') as raw_parent_id
     from split_lines
 ),
 

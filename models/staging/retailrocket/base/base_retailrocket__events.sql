@@ -19,13 +19,13 @@ event_lines as (
     select * from {{ ref('base_retailrocket__event_lines') }}
 ),
 
--- one string_split per line: several split_part calls on the stored lines cost 4x more
+-- one split per line: several split_part calls on the stored lines cost 4x more
 split_lines as (
     select
         file_name,
         line_number,
         raw_line,
-        string_split(raw_line, ',') as raw_fields
+        split(raw_line, ',') as raw_fields
     from event_lines
 ),
 
@@ -34,12 +34,12 @@ fields as (
         file_name,
         line_number,
         raw_line,
-        len(raw_fields) as n_fields,
-        raw_fields[1] as raw_timestamp,
-        coalesce(raw_fields[2], '') as raw_visitor_id,
-        coalesce(raw_fields[3], '') as event_type,
-        coalesce(raw_fields[4], '') as raw_item_id,
-        coalesce(raw_fields[5], '') as raw_transaction_id
+        cardinality(raw_fields) as n_fields,
+        {{ list_element('raw_fields', 1) }} as raw_timestamp,
+        coalesce({{ list_element('raw_fields', 2) }}, '') as raw_visitor_id,
+        coalesce({{ list_element('raw_fields', 3) }}, '') as event_type,
+        coalesce({{ list_element('raw_fields', 4) }}, '') as raw_item_id,
+        coalesce({{ list_element('raw_fields', 5) }}, '') as raw_transaction_id
     from split_lines
 ),
 

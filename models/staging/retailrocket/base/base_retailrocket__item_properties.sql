@@ -33,7 +33,7 @@ collapsed as (
 split_lines as (
     select
         *,
-        string_split(raw_line, ',') as raw_fields
+        split(raw_line, ',') as raw_fields
     from collapsed
 ),
 
@@ -43,11 +43,11 @@ fields as (
         raw_line,
         first_line_number,
         n_rows,
-        len(raw_fields) as n_fields,
-        raw_fields[1] as raw_timestamp,
-        coalesce(raw_fields[2], '') as raw_itemid,
-        coalesce(raw_fields[3], '') as raw_property,
-        coalesce(raw_fields[4], '') as raw_value
+        cardinality(raw_fields) as n_fields,
+        {{ list_element('raw_fields', 1) }} as raw_timestamp,
+        coalesce({{ list_element('raw_fields', 2) }}, '') as raw_itemid,
+        coalesce({{ list_element('raw_fields', 3) }}, '') as raw_property,
+        coalesce({{ list_element('raw_fields', 4) }}, '') as raw_value
     from split_lines
 ),
 
@@ -77,8 +77,8 @@ typed as (
             when
                 not is_malformed
                 and property_key = '790'
-                and regexp_full_match(property_value, 'n[0-9]+(\.[0-9]+)?')
-                and isfinite(try_cast(substr(property_value, 2) as double))
+                and {{ regexp_full_match_text('property_value', 'n[0-9]+(\\.[0-9]+)?') }}
+                and abs(try_cast(substr(property_value, 2) as double)) < cast('Infinity' as double)
                 then cast(substr(property_value, 2) as double)
         end as price
     from parsed
@@ -108,7 +108,7 @@ winners as (
         item_id,
         property_key,
         changed_epoch_ms,
-        min(struct_pack(property_value := property_value, file_name := file_name)) as winner
+        min({{ struct_of(['property_value', 'file_name']) }}) as winner
     from validated
     where invalid_reason is null
     group by item_id, property_key, changed_epoch_ms
@@ -117,8 +117,8 @@ winners as (
 ranked as (
     select
         validated.*,
-        struct_extract(winners.winner, 'property_value') as winning_value,
-        struct_extract(winners.winner, 'file_name') as winning_file
+        winners.winner.property_value as winning_value,  -- noqa: RF01
+        winners.winner.file_name as winning_file  -- noqa: RF01
     from validated
     left join winners
         on
