@@ -147,6 +147,34 @@ def parse_properties(paths: list[Path]):
     return pd.concat(frames).drop_duplicates()
 
 
+def parse_tree(path: Path):
+    """category_id -> parent_id (None for roots) of the categories reachable from a root;
+    a conflicting parent keeps the smallest; cycles / unknown parents are left out."""
+    raw = _split(_lines(path), 2)
+    parent_ok = raw["f1"].fillna("").eq("") | _canonical(raw["f1"])
+    ok = (raw["n_fields"] == 2) & _canonical(raw["f0"]) & parent_ok
+    clean = raw[ok]
+    n_distinct = len(clean.drop_duplicates(["f0", "f1"]))
+    recon = {
+        "raw_rows": len(raw),
+        "duplicate_rows_dropped": len(clean) - n_distinct,
+    }
+    edges = pd.DataFrame(
+        {"category_id": _to_int(clean["f0"]), "parent_id": _to_int(clean["f1"].replace("", None))}
+    ).drop_duplicates()
+    edges = edges.sort_values(["category_id", "parent_id"], na_position="first")
+    parent = edges.drop_duplicates("category_id").set_index("category_id")["parent_id"].to_dict()
+    reachable = {c: None for c, p in parent.items() if pd.isna(p)}
+    changed = True
+    while changed:
+        changed = False
+        for c, p in parent.items():
+            if c not in reachable and pd.notna(p) and p in reachable:
+                reachable[c] = int(p)
+                changed = True
+    return recon, reachable
+
+
 def as_of_time(events: pd.DataFrame) -> pd.Timestamp:
     times = events.groupby("event_at").size().sort_index()
     total = times.sum()
@@ -207,7 +235,7 @@ class Reference:
         items["category_id"] = pd.to_numeric(_asof_value(items, self.props, "categoryid", "as_of"))
         items["available"] = _asof_value(items, self.props, "available", "as_of")
         self.items = items.set_index("item_id")
-        self.tree = pd.read_csv(raw_dir / "category_tree.csv", dtype="Int64")
+        self.tree_recon, self.parents = parse_tree(raw_dir / "category_tree.csv")
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -261,6 +289,15 @@ def test_load_reconciliation_of_events(case):
     ).df()
     assert len(row) == 1
     assert row.iloc[0].to_dict() == ref.recon
+
+
+def test_load_reconciliation_of_category_tree(case):
+    _, ref, con = case
+    row = con.sql(
+        "select raw_rows, duplicate_rows_dropped from audit.load_reconciliation "
+        "where file_name like '%category_tree.csv'"
+    ).df()
+    assert row.iloc[0].to_dict() == ref.tree_recon
 
 
 def test_quarantine_reasons_of_events(case):
@@ -398,18 +435,20 @@ def test_category_conversion(case):
     expected["n_items"] = expected["category_id"].map(
         ev.groupby("category_id")["item_id"].nunique()
     )
-    parents = ref.tree.drop_duplicates("categoryid").set_index("categoryid")["parentid"]
+    parents = ref.parents
 
     def chain(category):
+        if category not in parents:  # in a cycle or below an unknown parent
+            return None
         path = [category]
-        while pd.notna(parents.get(path[-1], pd.NA)) and len(path) < 100:
+        while parents[path[-1]] is not None:
             path.append(parents[path[-1]])
         return path
 
     chains = expected["category_id"].map(chain)
     expected["parent_id"] = expected["category_id"].map(parents).astype("Int64")
-    expected["root_id"] = chains.str[-1]
-    expected["depth"] = chains.str.len()
+    expected["root_id"] = chains.map(lambda c: c[-1] if c else None).astype("Int64")
+    expected["depth"] = chains.map(lambda c: len(c) if c else None).astype("Int64")
     _compare(expected, got, ["category_id"], "category_conv")
 
 
@@ -575,18 +614,15 @@ def test_category_recommendations(case):
     items = items[items["category_id"].notna() & (items["available"] != "0")]
     ranked = items.reset_index().sort_values(["score", "item_id"], ascending=[False, True])
     by_category = {c: list(f["item_id"]) for c, f in ranked.groupby("category_id", sort=False)}
-    parents = ref.tree.drop_duplicates("categoryid").set_index("categoryid")["parentid"]
+    parents = ref.parents
     rows = []
-    for category in con.sql("select distinct category_id from marts.category_recommendations").df()[
-        "category_id"
-    ]:
+    for category in parents:
         chosen, level, current = [], 0, category
         while current is not None and len(chosen) < TOP_N and level < 100:
             for item in by_category.get(current, []):
                 if len(chosen) < TOP_N and item not in {c[0] for c in chosen}:
                     chosen.append((item, level))
-            parent = parents.get(current, pd.NA)
-            current = None if pd.isna(parent) else parent
+            current = parents.get(current)
             level += 1
         for rank, (item, level) in enumerate(chosen, start=1):
             rows.append(
