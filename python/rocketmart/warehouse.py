@@ -394,6 +394,10 @@ def connect(db: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         raise WarehouseError(f"--db {path} is a directory, not a warehouse file")
     if not path.is_file():
         raise WarehouseError(f"no warehouse at {path}: run `rocketmart build` first")
+    with open(path, "rb") as handle:
+        head = handle.read(12)
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise WarehouseError(f"--db {path} is not a DuckDB warehouse file (e.g. a raw CSV file)")
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:

@@ -331,7 +331,7 @@ def test_commands_on_a_directory_or_a_non_warehouse_fail_with_one_line(args, tmp
         result = runner.invoke(app, [*args, "--db", str(db)])
         assert result.exit_code == 1
         line = _error_line(result)
-        assert "is a directory" in line or "cannot open warehouse" in line
+        assert "is a directory" in line or "is not a DuckDB warehouse file" in line
 
 
 def test_export_of_a_missing_mart_is_one_line(tmp_path):
