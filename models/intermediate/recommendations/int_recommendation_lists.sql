@@ -67,19 +67,19 @@ global_ranked as (
             and unavailable.reason = 'unavailable'
 ),
 
-global_fill as (
-    -- only visitors with free slots; list_length + n_bought + n_blended global items
-    -- always leave enough after removing bought and already blended items
+fill_slots as (
+    -- the global ranks a visitor's fill may reach, one row each (an equi-join below
+    -- instead of a range join): list_length + n_bought + n_blended global items always
+    -- leave enough after removing bought and already blended items; only visitors with
+    -- free slots
     select
         audience.cutoff_name,
         recommenders.recommender,
         audience.visitor_id,
-        global_ranked.item_id,
-        global_ranked.score,
-        coalesce(candidate_counts.n_blended, 0) + row_number() over (
-            partition by audience.cutoff_name, recommenders.recommender, audience.visitor_id
-            order by global_ranked.global_rank
-        ) as rank
+        coalesce(candidate_counts.n_blended, 0) as n_blended,
+        unnest(range(
+            1, cutoffs.list_length + audience.n_bought + coalesce(candidate_counts.n_blended, 0) + 1
+        )) as global_rank
     from audience
     inner join cutoffs
         on audience.cutoff_name = cutoffs.cutoff_name
@@ -90,24 +90,37 @@ global_fill as (
             audience.cutoff_name = candidate_counts.cutoff_name
             and recommenders.recommender = candidate_counts.recommender
             and audience.visitor_id = candidate_counts.visitor_id
+    where coalesce(candidate_counts.n_blended, 0) < cutoffs.list_length
+),
+
+global_fill as (
+    select
+        fill_slots.cutoff_name,
+        fill_slots.recommender,
+        fill_slots.visitor_id,
+        global_ranked.item_id,
+        global_ranked.score,
+        fill_slots.n_blended + row_number() over (
+            partition by fill_slots.cutoff_name, fill_slots.recommender, fill_slots.visitor_id
+            order by fill_slots.global_rank
+        ) as rank
+    from fill_slots
     inner join global_ranked
         on
-            audience.cutoff_name = global_ranked.cutoff_name
-            and global_ranked.global_rank
-            <= cutoffs.list_length + audience.n_bought + coalesce(candidate_counts.n_blended, 0)
+            fill_slots.cutoff_name = global_ranked.cutoff_name
+            and fill_slots.global_rank = global_ranked.global_rank
     anti join suppressions as already_bought
         on
-            audience.cutoff_name = already_bought.cutoff_name
-            and audience.visitor_id = already_bought.visitor_id
+            fill_slots.cutoff_name = already_bought.cutoff_name
+            and fill_slots.visitor_id = already_bought.visitor_id
             and global_ranked.item_id = already_bought.item_id
             and already_bought.reason = 'already_bought'
     anti join candidates
         on
-            audience.cutoff_name = candidates.cutoff_name
-            and recommenders.recommender = candidates.recommender
-            and audience.visitor_id = candidates.visitor_id
+            fill_slots.cutoff_name = candidates.cutoff_name
+            and fill_slots.recommender = candidates.recommender
+            and fill_slots.visitor_id = candidates.visitor_id
             and global_ranked.item_id = candidates.item_id
-    where coalesce(candidate_counts.n_blended, 0) < cutoffs.list_length
 ),
 
 ranked as (

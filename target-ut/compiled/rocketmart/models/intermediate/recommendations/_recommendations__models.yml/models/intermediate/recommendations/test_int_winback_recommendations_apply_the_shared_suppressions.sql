@@ -1,0 +1,394 @@
+
+
+with
+
+ __dbt__cte__int_customer_churn as (
+
+-- Fixture for int_customer_churn
+select 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", cast(null as TIMESTAMP) as "first_purchase_at", cast(null as TIMESTAMP) as "last_purchase_at", cast(null as TIMESTAMP) as "last_seen_at", cast(null as DOUBLE) as "days_since_last_seen", cast(null as BIGINT) as "n_orders", 
+    
+    cast(True as BOOLEAN)
+ as "is_churned", cast(null as BOOLEAN) as "is_bot_like"
+union all
+select 
+    
+    cast(2 as BIGINT)
+ as "visitor_id", cast(null as TIMESTAMP) as "first_purchase_at", cast(null as TIMESTAMP) as "last_purchase_at", cast(null as TIMESTAMP) as "last_seen_at", cast(null as DOUBLE) as "days_since_last_seen", cast(null as BIGINT) as "n_orders", 
+    
+    cast(True as BOOLEAN)
+ as "is_churned", cast(null as BOOLEAN) as "is_bot_like"
+union all
+select 
+    
+    cast(3 as BIGINT)
+ as "visitor_id", cast(null as TIMESTAMP) as "first_purchase_at", cast(null as TIMESTAMP) as "last_purchase_at", cast(null as TIMESTAMP) as "last_seen_at", cast(null as DOUBLE) as "days_since_last_seen", cast(null as BIGINT) as "n_orders", 
+    
+    cast(False as BOOLEAN)
+ as "is_churned", cast(null as BOOLEAN) as "is_bot_like"
+),  __dbt__cte__int_recommendation_suppressions as (
+
+-- Fixture for int_recommendation_suppressions
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('already_bought' as character varying)
+ as "reason", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(10 as BIGINT)
+ as "item_id"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('already_bought' as character varying)
+ as "reason", 
+    
+    cast(3 as BIGINT)
+ as "visitor_id", 
+    
+    cast(20 as BIGINT)
+ as "item_id"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('bot_like' as character varying)
+ as "reason", 
+    
+    cast(2 as BIGINT)
+ as "visitor_id", 
+    
+    cast(null as BIGINT)
+ as "item_id"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('unavailable' as character varying)
+ as "reason", 
+    
+    cast(null as BIGINT)
+ as "visitor_id", 
+    
+    cast(12 as BIGINT)
+ as "item_id"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('unavailable' as character varying)
+ as "reason", 
+    
+    cast(null as BIGINT)
+ as "visitor_id", 
+    
+    cast(13 as BIGINT)
+ as "item_id"
+union all
+select 
+    
+    cast('evaluation' as character varying)
+ as "cutoff_name", 
+    
+    cast('already_bought' as character varying)
+ as "reason", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(11 as BIGINT)
+ as "item_id"
+),  __dbt__cte__int_recommendation_item_state as (
+
+-- Fixture for int_recommendation_item_state
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(10 as BIGINT)
+ as "item_id", 
+    
+    cast(5 as BIGINT)
+ as "category_id", 
+    
+    cast(True as BOOLEAN)
+ as "is_available"
+),  __dbt__cte__int_category_top_items as (
+
+-- Fixture for int_category_top_items
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(5 as BIGINT)
+ as "category_id", 
+    
+    cast(1 as BIGINT)
+ as "rank", 
+    
+    cast(10 as BIGINT)
+ as "item_id", 
+    
+    cast(30 as DOUBLE)
+ as "score", 
+    
+    cast(0 as BIGINT)
+ as "source_level"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(5 as BIGINT)
+ as "category_id", 
+    
+    cast(2 as BIGINT)
+ as "rank", 
+    
+    cast(11 as BIGINT)
+ as "item_id", 
+    
+    cast(90 as DOUBLE)
+ as "score", 
+    
+    cast(0 as BIGINT)
+ as "source_level"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(5 as BIGINT)
+ as "category_id", 
+    
+    cast(3 as BIGINT)
+ as "rank", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(95 as DOUBLE)
+ as "score", 
+    
+    cast(0 as BIGINT)
+ as "source_level"
+),  __dbt__cte__int_item_popularity as (
+
+-- Fixture for int_item_popularity
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(20 as BIGINT)
+ as "item_id", 
+    
+    cast(100 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(11 as BIGINT)
+ as "item_id", 
+    
+    cast(90 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(21 as BIGINT)
+ as "item_id", 
+    
+    cast(50 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(10 as BIGINT)
+ as "item_id", 
+    
+    cast(30 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(13 as BIGINT)
+ as "item_id", 
+    
+    cast(200 as DOUBLE)
+ as "score"
+), customer_churn as (
+    select * from __dbt__cte__int_customer_churn
+    where is_churned
+),
+
+-- read three times below (bots, bought, unavailable): scanned once per use
+suppressions as not materialized (
+    select * from __dbt__cte__int_recommendation_suppressions
+    where cutoff_name = 'production'
+),
+
+item_state as (
+    select * from __dbt__cte__int_recommendation_item_state
+    where cutoff_name = 'production'
+),
+
+category_top_items as (
+    select * from __dbt__cte__int_category_top_items
+    where cutoff_name = 'production'
+),
+
+item_popularity as (
+    select * from __dbt__cte__int_item_popularity
+    where cutoff_name = 'production'
+),
+
+targets as (
+    select customer_churn.visitor_id
+    from customer_churn
+    anti join suppressions as bot_like
+        on
+            customer_churn.visitor_id = bot_like.visitor_id
+            and bot_like.reason = 'bot_like'
+),
+
+purchases as (
+    select
+        already_bought.visitor_id,
+        already_bought.item_id
+    from suppressions as already_bought
+    semi join targets
+        on already_bought.visitor_id = targets.visitor_id
+    where already_bought.reason = 'already_bought'
+),
+
+unavailable_items as (
+    select item_id
+    from suppressions
+    where reason = 'unavailable'
+),
+
+category_candidates as (
+    select
+        purchases.visitor_id,
+        category_top_items.item_id,
+        -- best position in any of the customer's categories; 1.0 = a category's top item
+        max(1.0 / category_top_items.rank) as score
+    from purchases
+    inner join item_state
+        on purchases.item_id = item_state.item_id
+    inner join category_top_items
+        on item_state.category_id = category_top_items.category_id
+    group by purchases.visitor_id, category_top_items.item_id
+),
+
+top_items as (
+    select
+        item_popularity.item_id,
+        item_popularity.score
+    from item_popularity
+    anti join unavailable_items
+        on item_popularity.item_id = unavailable_items.item_id
+    order by item_popularity.score desc, item_popularity.item_id asc
+    limit 9
+),
+
+global_candidates as (
+    select
+        targets.visitor_id,
+        top_items.item_id,
+        top_items.score / max(top_items.score) over () as score
+    from targets
+    cross join top_items
+),
+
+candidates as (
+    select
+        visitor_id,
+        item_id,
+        score,
+        1 as strategy_order,
+        'category_popularity' as strategy
+    from category_candidates
+    union all
+    select
+        visitor_id,
+        item_id,
+        score,
+        2 as strategy_order,
+        'global_popularity' as strategy
+    from global_candidates
+),
+
+eligible as (
+    select candidates.*
+    from candidates
+    anti join purchases
+        on
+            candidates.visitor_id = purchases.visitor_id
+            and candidates.item_id = purchases.item_id
+    anti join unavailable_items
+        on candidates.item_id = unavailable_items.item_id
+    -- an item offered by both strategies keeps its category row
+    qualify row_number() over (
+        partition by candidates.visitor_id, candidates.item_id
+        order by candidates.strategy_order
+    ) = 1
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by visitor_id
+            order by strategy_order asc, score desc, item_id asc
+        ) as rank
+    from eligible
+),
+
+final as (
+    select
+        -- ids
+        visitor_id,
+        rank,
+        item_id,
+        -- measures
+        score,
+        strategy
+    from ranked
+    where rank <= 3
+)
+
+select * from final

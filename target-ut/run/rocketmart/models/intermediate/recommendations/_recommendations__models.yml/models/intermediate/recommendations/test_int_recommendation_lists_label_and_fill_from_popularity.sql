@@ -1,0 +1,644 @@
+
+    -- Build actual result given inputs
+with dbt_internal_unit_test_actual as (
+  select
+    "cutoff_name","recommender","visitor_id","rank","item_id","score","strategy", 'actual' as "actual_or_expected"
+  from (
+    with
+
+ __dbt__cte__int_recommendation_cutoffs as (
+
+-- Fixture for int_recommendation_cutoffs
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", cast(null as TIMESTAMP) as "cutoff_at", cast(null as TIMESTAMP) as "outcome_ends_at", 
+    
+    cast(3 as INTEGER)
+ as "list_length", cast(null as VARCHAR[]) as "recommenders", cast(null as BOOLEAN) as "lists_only_returning_visitors"
+),  __dbt__cte__int_recommenders as (
+
+-- Fixture for int_recommenders
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast('item_similarity' as character varying)
+ as "generator", 
+    
+    cast(0.75 as DOUBLE)
+ as "weight"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast('category_popularity' as character varying)
+ as "generator", 
+    
+    cast(0.25 as DOUBLE)
+ as "weight"
+),  __dbt__cte__int_recommendation_audience as (
+
+-- Fixture for int_recommendation_audience
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(1 as BIGINT)
+ as "n_bought"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(2 as BIGINT)
+ as "visitor_id", 
+    
+    cast(0 as BIGINT)
+ as "n_bought"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(4 as BIGINT)
+ as "visitor_id", 
+    
+    cast(0 as BIGINT)
+ as "n_bought"
+),  __dbt__cte__int_recommendation_candidates as (
+
+-- Fixture for int_recommendation_candidates
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(1 as BIGINT)
+ as "rank", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(0.5 as DOUBLE)
+ as "score", 
+    
+    cast(True as BOOLEAN)
+ as "has_neighbour_score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(2 as BIGINT)
+ as "rank", 
+    
+    cast(14 as BIGINT)
+ as "item_id", 
+    
+    cast(0.25 as DOUBLE)
+ as "score", 
+    
+    cast(False as BOOLEAN)
+ as "has_neighbour_score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(4 as BIGINT)
+ as "visitor_id", 
+    
+    cast(1 as BIGINT)
+ as "rank", 
+    
+    cast(14 as BIGINT)
+ as "item_id", 
+    
+    cast(0.25 as DOUBLE)
+ as "score", 
+    
+    cast(False as BOOLEAN)
+ as "has_neighbour_score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(4 as BIGINT)
+ as "visitor_id", 
+    
+    cast(2 as BIGINT)
+ as "rank", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(0.125 as DOUBLE)
+ as "score", 
+    
+    cast(False as BOOLEAN)
+ as "has_neighbour_score"
+),  __dbt__cte__int_item_popularity as (
+
+-- Fixture for int_item_popularity
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(14 as BIGINT)
+ as "item_id", 
+    
+    cast(100 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(11 as BIGINT)
+ as "item_id", 
+    
+    cast(80 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(50 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(10 as BIGINT)
+ as "item_id", 
+    
+    cast(25 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(13 as BIGINT)
+ as "item_id", 
+    
+    cast(90 as DOUBLE)
+ as "score"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast(99 as BIGINT)
+ as "item_id", 
+    
+    cast(1 as DOUBLE)
+ as "score"
+),  __dbt__cte__int_recommendation_suppressions as (
+
+-- Fixture for int_recommendation_suppressions
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('already_bought' as character varying)
+ as "reason", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(11 as BIGINT)
+ as "item_id"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('unavailable' as character varying)
+ as "reason", 
+    
+    cast(null as BIGINT)
+ as "visitor_id", 
+    
+    cast(13 as BIGINT)
+ as "item_id"
+), cutoffs as (
+    select * from __dbt__cte__int_recommendation_cutoffs
+),
+
+recommenders as (
+    select distinct
+        cutoff_name,
+        recommender
+    from __dbt__cte__int_recommenders
+),
+
+audience as (
+    select * from __dbt__cte__int_recommendation_audience
+),
+
+candidates as not materialized (
+    select * from __dbt__cte__int_recommendation_candidates
+),
+
+popularity as (
+    select * from __dbt__cte__int_item_popularity
+),
+
+suppressions as not materialized (
+    select * from __dbt__cte__int_recommendation_suppressions
+),
+
+candidate_counts as (
+    -- a visitor's blended rows are labelled with the recommender when any of them has a
+    -- neighbour score (then its best row does: neighbour scores dominate the blend)
+    select
+        cutoff_name,
+        recommender,
+        visitor_id,
+        count(*) as n_blended,
+        case
+            when bool_or(has_neighbour_score) then recommender
+            else 'category_popularity'
+        end as strategy
+    from candidates
+    group by cutoff_name, recommender, visitor_id
+),
+
+global_ranked as (
+    select
+        popularity.cutoff_name,
+        popularity.item_id,
+        popularity.score / max(popularity.score) over (partition by popularity.cutoff_name) as score,
+        row_number() over (
+            partition by popularity.cutoff_name
+            order by popularity.score desc, popularity.item_id asc
+        ) as global_rank
+    from popularity
+    anti join suppressions as unavailable
+        on
+            popularity.cutoff_name = unavailable.cutoff_name
+            and popularity.item_id = unavailable.item_id
+            and unavailable.reason = 'unavailable'
+),
+
+global_fill as (
+    -- only visitors with free slots; list_length + n_bought + n_blended global items
+    -- always leave enough after removing bought and already blended items
+    select
+        audience.cutoff_name,
+        recommenders.recommender,
+        audience.visitor_id,
+        global_ranked.item_id,
+        global_ranked.score,
+        coalesce(candidate_counts.n_blended, 0) + row_number() over (
+            partition by audience.cutoff_name, recommenders.recommender, audience.visitor_id
+            order by global_ranked.global_rank
+        ) as rank
+    from audience
+    inner join cutoffs
+        on audience.cutoff_name = cutoffs.cutoff_name
+    inner join recommenders
+        on audience.cutoff_name = recommenders.cutoff_name
+    left join candidate_counts
+        on
+            audience.cutoff_name = candidate_counts.cutoff_name
+            and recommenders.recommender = candidate_counts.recommender
+            and audience.visitor_id = candidate_counts.visitor_id
+    inner join global_ranked
+        on
+            audience.cutoff_name = global_ranked.cutoff_name
+            and global_ranked.global_rank
+            <= cutoffs.list_length + audience.n_bought + coalesce(candidate_counts.n_blended, 0)
+    anti join suppressions as already_bought
+        on
+            audience.cutoff_name = already_bought.cutoff_name
+            and audience.visitor_id = already_bought.visitor_id
+            and global_ranked.item_id = already_bought.item_id
+            and already_bought.reason = 'already_bought'
+    anti join candidates
+        on
+            audience.cutoff_name = candidates.cutoff_name
+            and recommenders.recommender = candidates.recommender
+            and audience.visitor_id = candidates.visitor_id
+            and global_ranked.item_id = candidates.item_id
+    where coalesce(candidate_counts.n_blended, 0) < cutoffs.list_length
+),
+
+ranked as (
+    select
+        candidates.cutoff_name,
+        candidates.recommender,
+        candidates.visitor_id,
+        candidates.rank,
+        candidates.item_id,
+        candidates.score,
+        candidate_counts.strategy
+    from candidates
+    inner join candidate_counts
+        on
+            candidates.cutoff_name = candidate_counts.cutoff_name
+            and candidates.recommender = candidate_counts.recommender
+            and candidates.visitor_id = candidate_counts.visitor_id
+
+    union all
+
+    select
+        global_fill.cutoff_name,
+        global_fill.recommender,
+        global_fill.visitor_id,
+        global_fill.rank,
+        global_fill.item_id,
+        global_fill.score,
+        'global_popularity' as strategy
+    from global_fill
+    inner join cutoffs
+        on global_fill.cutoff_name = cutoffs.cutoff_name
+    where global_fill.rank <= cutoffs.list_length
+),
+
+final as (
+    select
+        -- ids
+        cutoff_name,
+        recommender,
+        visitor_id,
+        rank,
+        item_id,
+        -- measures
+        score,
+        strategy
+    from ranked
+)
+
+select * from final
+  ) _dbt_internal_unit_test_actual
+),
+-- Build expected result
+dbt_internal_unit_test_expected as (
+  select
+    "cutoff_name", "recommender", "visitor_id", "rank", "item_id", "score", "strategy", 'expected' as "actual_or_expected"
+  from (
+    select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(1 as BIGINT)
+ as "rank", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(0.5 as DOUBLE)
+ as "score", 
+    
+    cast('hybrid' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(2 as BIGINT)
+ as "rank", 
+    
+    cast(14 as BIGINT)
+ as "item_id", 
+    
+    cast(0.25 as DOUBLE)
+ as "score", 
+    
+    cast('hybrid' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(1 as BIGINT)
+ as "visitor_id", 
+    
+    cast(3 as BIGINT)
+ as "rank", 
+    
+    cast(10 as BIGINT)
+ as "item_id", 
+    
+    cast(0.25 as DOUBLE)
+ as "score", 
+    
+    cast('global_popularity' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(2 as BIGINT)
+ as "visitor_id", 
+    
+    cast(1 as BIGINT)
+ as "rank", 
+    
+    cast(14 as BIGINT)
+ as "item_id", 
+    
+    cast(1.0 as DOUBLE)
+ as "score", 
+    
+    cast('global_popularity' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(2 as BIGINT)
+ as "visitor_id", 
+    
+    cast(2 as BIGINT)
+ as "rank", 
+    
+    cast(11 as BIGINT)
+ as "item_id", 
+    
+    cast(0.8 as DOUBLE)
+ as "score", 
+    
+    cast('global_popularity' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(2 as BIGINT)
+ as "visitor_id", 
+    
+    cast(3 as BIGINT)
+ as "rank", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(0.5 as DOUBLE)
+ as "score", 
+    
+    cast('global_popularity' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(4 as BIGINT)
+ as "visitor_id", 
+    
+    cast(1 as BIGINT)
+ as "rank", 
+    
+    cast(14 as BIGINT)
+ as "item_id", 
+    
+    cast(0.25 as DOUBLE)
+ as "score", 
+    
+    cast('category_popularity' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(4 as BIGINT)
+ as "visitor_id", 
+    
+    cast(2 as BIGINT)
+ as "rank", 
+    
+    cast(12 as BIGINT)
+ as "item_id", 
+    
+    cast(0.125 as DOUBLE)
+ as "score", 
+    
+    cast('category_popularity' as character varying)
+ as "strategy"
+union all
+select 
+    
+    cast('production' as character varying)
+ as "cutoff_name", 
+    
+    cast('hybrid' as character varying)
+ as "recommender", 
+    
+    cast(4 as BIGINT)
+ as "visitor_id", 
+    
+    cast(3 as BIGINT)
+ as "rank", 
+    
+    cast(11 as BIGINT)
+ as "item_id", 
+    
+    cast(0.8 as DOUBLE)
+ as "score", 
+    
+    cast('global_popularity' as character varying)
+ as "strategy"
+  ) _dbt_internal_unit_test_expected
+)
+-- Union actual and expected results
+select * from dbt_internal_unit_test_actual
+union all
+select * from dbt_internal_unit_test_expected

@@ -1,0 +1,273 @@
+
+    
+
+    create  table
+      "real"."intermediate"."int_recommendation_candidates__dbt_tmp"
+  
+    
+    as (
+      with
+
+cutoffs as (
+    select * from "real"."intermediate"."int_recommendation_cutoffs"
+),
+
+-- (cutoff, generator) and (cutoff, recommender) as small integer keys: DuckDB groups and
+-- partitions the large CTEs below much faster by integers than by strings
+recommenders as (
+    select
+        *,
+        dense_rank() over (order by cutoff_name, generator) as generator_key,
+        dense_rank() over (order by cutoff_name, recommender) as list_key
+    from "real"."intermediate"."int_recommenders"
+    where generator is not null
+),
+
+-- read by both generators: scanned once per use, not copied into a CTE result
+recent_items as not materialized (
+    select * from "real"."intermediate"."int_recommendation_recent_items"
+),
+
+item_similarity as (
+    select * from "real"."intermediate"."int_item_similarity"
+),
+
+bought_together as (
+    select * from "real"."intermediate"."int_bought_together"
+),
+
+item_state as (
+    select * from "real"."intermediate"."int_recommendation_item_state"
+    where category_id is not null
+),
+
+category_top_items as (
+    select * from "real"."intermediate"."int_category_top_items"
+),
+
+suppressions as (
+    select * from "real"."intermediate"."int_recommendation_suppressions"
+),
+
+generators as (
+    select distinct
+        cutoff_name,
+        generator,
+        generator_key
+    from recommenders
+),
+
+-- -- item-neighbour generators ----------------------------------------------------------------
+neighbours as (
+    select
+        cutoff_name,
+        'item_similarity' as generator,
+        item_id,
+        similar_item_id,
+        similarity
+    from item_similarity
+    union all
+    select
+        cutoff_name,
+        'co_purchase' as generator,
+        item_a as item_id,
+        item_b as similar_item_id,
+        confidence_a_to_b as similarity
+    from bought_together
+    union all
+    select
+        cutoff_name,
+        'co_purchase' as generator,
+        item_b as item_id,
+        item_a as similar_item_id,
+        confidence_b_to_a as similarity
+    from bought_together
+),
+
+used_neighbours as (
+    select
+        neighbours.*,
+        generators.generator_key
+    from neighbours
+    inner join generators
+        on
+            neighbours.cutoff_name = generators.cutoff_name
+            and neighbours.generator = generators.generator
+),
+
+neighbour_sums as (
+    select
+        used_neighbours.generator_key,
+        recent_items.visitor_id,
+        used_neighbours.similar_item_id as item_id,
+        sum(recent_items.recent_weight * used_neighbours.similarity) as neighbour_sum
+    from recent_items
+    inner join used_neighbours
+        on
+            recent_items.cutoff_name = used_neighbours.cutoff_name
+            and recent_items.item_id = used_neighbours.item_id
+    group by
+        used_neighbours.generator_key,
+        recent_items.visitor_id,
+        used_neighbours.similar_item_id
+),
+
+-- normalised by the visitor's best sum; a window, so neighbour_sums is read once
+neighbour_scores as (
+    select
+        generator_key,
+        visitor_id,
+        item_id,
+        neighbour_sum / max(neighbour_sum) over (partition by generator_key, visitor_id) as score,
+        true as has_neighbour_score
+    from neighbour_sums
+),
+
+-- -- category generator ------------------------------------------------------------------------
+top_categories as (
+    select
+        generators.generator_key,
+        recent_items.visitor_id,
+        recent_items.cutoff_name,
+        item_state.category_id
+    from recent_items
+    inner join generators
+        on
+            recent_items.cutoff_name = generators.cutoff_name
+            and generators.generator = 'category_popularity'
+    inner join item_state
+        on
+            recent_items.cutoff_name = item_state.cutoff_name
+            and recent_items.item_id = item_state.item_id
+    group by
+        generators.generator_key,
+        recent_items.visitor_id,
+        recent_items.cutoff_name,
+        item_state.category_id
+    qualify row_number() over (
+        partition by generators.generator_key, recent_items.visitor_id
+        order by
+            sum(recent_items.n_recent_views) desc,
+            sum(recent_items.n_recent_events) desc,
+            item_state.category_id
+    ) = 1
+),
+
+category_list_scores as (
+    -- each item's score over the best in its list (small: categories x list_length)
+    select
+        cutoff_name,
+        category_id,
+        item_id,
+        score / max(score) over (partition by cutoff_name, category_id) as score
+    from category_top_items
+),
+
+category_scores as (
+    select
+        top_categories.generator_key,
+        top_categories.visitor_id,
+        category_list_scores.item_id,
+        category_list_scores.score,
+        false as has_neighbour_score
+    from top_categories
+    inner join category_list_scores
+        on
+            top_categories.cutoff_name = category_list_scores.cutoff_name
+            and top_categories.category_id = category_list_scores.category_id
+),
+
+-- -- blend ------------------------------------------------------------------------------------
+generator_scores as (
+    select * from neighbour_scores
+    union all
+    select * from category_scores
+),
+
+blended as (
+    select
+        recommenders.list_key,
+        generator_scores.visitor_id,
+        generator_scores.item_id,
+        -- rounded: parallel float sums differ in the last bits between runs, and ranks
+        -- must not
+        round(sum(recommenders.weight * generator_scores.score), 12) as score,
+        bool_or(generator_scores.has_neighbour_score) as has_neighbour_score
+    from generator_scores
+    inner join recommenders
+        on generator_scores.generator_key = recommenders.generator_key
+    group by recommenders.list_key, generator_scores.visitor_id, generator_scores.item_id
+),
+
+lists as (
+    select distinct
+        recommenders.list_key,
+        recommenders.cutoff_name,
+        recommenders.recommender,
+        cutoffs.list_length
+    from recommenders
+    inner join cutoffs
+        on recommenders.cutoff_name = cutoffs.cutoff_name
+),
+
+-- the suppressed (visitor, item) pairs and items of each list, on its integer key
+list_suppressions as (
+    select
+        lists.list_key,
+        suppressions.reason,
+        suppressions.visitor_id,
+        suppressions.item_id
+    from suppressions
+    inner join lists
+        on suppressions.cutoff_name = lists.cutoff_name
+    where suppressions.reason in ('already_bought', 'unavailable')
+),
+
+blended_top as (
+    select
+        lists.cutoff_name,
+        lists.recommender,
+        blended.visitor_id,
+        blended.item_id,
+        blended.score,
+        blended.has_neighbour_score,
+        row_number() over (
+            partition by blended.list_key, blended.visitor_id
+            order by blended.score desc, blended.item_id asc
+        ) as rank
+    from blended
+    inner join lists
+        on blended.list_key = lists.list_key
+    anti join list_suppressions as already_bought
+        on
+            blended.list_key = already_bought.list_key
+            and blended.visitor_id = already_bought.visitor_id
+            and blended.item_id = already_bought.item_id
+            and already_bought.reason = 'already_bought'
+    anti join list_suppressions as unavailable
+        on
+            blended.list_key = unavailable.list_key
+            and blended.item_id = unavailable.item_id
+            and unavailable.reason = 'unavailable'
+    qualify rank <= lists.list_length
+),
+
+final as (
+    select
+        -- ids
+        cutoff_name,
+        recommender,
+        visitor_id,
+        rank,
+        item_id,
+        -- measures
+        score,
+        -- flags
+        has_neighbour_score
+    from blended_top
+)
+
+select * from final
+    );
+    
+  
