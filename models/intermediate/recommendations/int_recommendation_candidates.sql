@@ -227,10 +227,10 @@ list_suppressions as (
     where suppressions.reason in ('already_bought', 'unavailable')
 ),
 
-blended_top as (
+-- ranked on the narrow rows (the window holds only keys and scores in memory)
+ranked_blend as (
     select
-        lists.cutoff_name,
-        lists.recommender,
+        blended.list_key,
         blended.visitor_id,
         blended.item_id,
         blended.score,
@@ -240,8 +240,6 @@ blended_top as (
             order by blended.score desc, blended.item_id asc
         ) as rank
     from blended
-    inner join lists
-        on blended.list_key = lists.list_key
     anti join list_suppressions as already_bought
         on
             blended.list_key = already_bought.list_key
@@ -253,7 +251,21 @@ blended_top as (
             blended.list_key = unavailable.list_key
             and blended.item_id = unavailable.item_id
             and unavailable.reason = 'unavailable'
-    qualify rank <= lists.list_length
+),
+
+blended_top as (
+    select
+        lists.cutoff_name,
+        lists.recommender,
+        ranked_blend.visitor_id,
+        ranked_blend.item_id,
+        ranked_blend.score,
+        ranked_blend.has_neighbour_score,
+        ranked_blend.rank
+    from ranked_blend
+    inner join lists
+        on ranked_blend.list_key = lists.list_key
+    where ranked_blend.rank <= lists.list_length
 ),
 
 final as (
