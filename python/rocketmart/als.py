@@ -32,7 +32,7 @@ from rocketmart.ranking import new_item_targets, ranking_metrics
 
 DEFAULT_WEIGHTS = {"view": 1.0, "addtocart": 5.0, "transaction": 10.0}
 DEFAULT_GRID = {
-    "factors": (16, 32, 64),
+    "factors": (8, 16, 32),
     "regularization": (0.01, 0.1),
     "iterations": (10, 20),
 }
