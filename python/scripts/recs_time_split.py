@@ -26,9 +26,11 @@ from contextlib import contextmanager
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from rocketmart import als, reranker
 from rocketmart.ranking import ranking_metrics
+from rocketmart.readout import wilson_interval
 from rocketmart.similarity import top_k_cosine
 
 RECENT_DAYS = 30
@@ -38,13 +40,17 @@ DEPTH = 20  # evaluated list depth
 M = 50  # candidates per generator
 K_VALUES = (5, 10, 20)
 TIMINGS: dict[str, float] = {}
+CPU_TIMINGS: dict[str, float] = {}
 
 
 @contextmanager
 def timed(name):
-    start = time.perf_counter()
+    """Wall and process CPU seconds (CPU time is what a shared, busy machine distorts
+    least: single-threaded work runs on one core however loaded the others are)."""
+    start, cpu_start = time.perf_counter(), time.process_time()
     yield
     TIMINGS[name] = TIMINGS.get(name, 0.0) + time.perf_counter() - start
+    CPU_TIMINGS[name] = CPU_TIMINGS.get(name, 0.0) + time.process_time() - cpu_start
 
 
 def ts(value) -> str:
@@ -379,10 +385,54 @@ def with_global_fill(lists: pd.DataFrame, global_list: pd.DataFrame) -> pd.DataF
     return out[out["rank"] <= DEPTH]
 
 
+HITS: dict[tuple[str, str], pd.Series] = {}
+
+
 def score_lists(name, lists, targets, evaluated, rows, protocol="visitor_time_split"):
     for k in K_VALUES:
         metrics = ranking_metrics(lists, targets, k, evaluated)
-        rows.append({"protocol": protocol, "strategy": name, "k": k, **metrics})
+        lower, upper = wilson_interval(
+            round(metrics["hit_rate_at_k"] * metrics["n_evaluated"]), metrics["n_evaluated"]
+        )
+        rows.append(
+            {
+                "protocol": protocol,
+                "strategy": name,
+                "k": k,
+                **metrics,
+                "hr_lower": lower[0],
+                "hr_upper": upper[0],
+            }
+        )
+    # per evaluated unit: hit in the top 10 (for the paired comparison)
+    top = lists[lists["rank"] <= 10].merge(targets, on=["visitor_id", "item_id"])
+    hit = pd.Series(False, index=pd.Index(np.unique(evaluated)))
+    hit[hit.index.isin(top["visitor_id"])] = True
+    HITS[(protocol, name)] = hit
+
+
+def paired_comparison(table: pd.DataFrame):
+    """Re-ranker vs the best single strategy per protocol at k = 10: discordant units and
+    an exact McNemar (binomial) p-value."""
+    at10 = table[table["k"] == 10]
+    for protocol, part in at10.groupby("protocol"):
+        singles = part[part["strategy"] != "reranker"]
+        for metric in ("hit_rate_at_k", "mrr_at_k"):
+            best = singles.sort_values(metric, ascending=False).iloc[0]
+            mine = part[part["strategy"] == "reranker"].iloc[0]
+            a, b = HITS[(protocol, "reranker")], HITS[(protocol, best["strategy"])]
+            only_mine, only_best = int((a & ~b).sum()), int((b & ~a).sum())
+            p_value = (
+                stats.binomtest(only_mine, only_mine + only_best).pvalue
+                if only_mine + only_best
+                else 1.0
+            )
+            print(
+                f"{protocol} {metric}@10: reranker {mine[metric]:.4f} vs best single "
+                f"{best['strategy']} {best[metric]:.4f}; HR@10 discordant units "
+                f"{only_mine} (reranker only) / {only_best} ({best['strategy']} only), "
+                f"McNemar exact p = {p_value:.3g}"
+            )
 
 
 # -- session protocol -----------------------------------------------------------------------
@@ -714,6 +764,7 @@ def main():
     pd.set_option("display.width", 200)
     print(table[table["k"] == 10].drop(columns="k").round(4).to_string(index=False))
     print(table.round(4).to_string(index=False))
+    paired_comparison(table)
     print("visitor re-ranker coefficients:")
     print(ranker.coefficients.round(3).sort_values().to_string())
     print("session re-ranker coefficients:")
@@ -721,7 +772,9 @@ def main():
     print(reranked[["visitor_id", "item_id", "rank", "probability", "reason"]].head(12))
     print(reranked["reason"].str.replace(r"\d+", "N", regex=True).value_counts().head(8))
     TIMINGS["total"] = time.perf_counter() - total_start
-    print({k: round(v, 2) for k, v in TIMINGS.items()})
+    CPU_TIMINGS["total"] = time.process_time()
+    print("wall s:", {k: round(v, 2) for k, v in TIMINGS.items()})
+    print("cpu s:", {k: round(v, 2) for k, v in CPU_TIMINGS.items()})
 
 
 if __name__ == "__main__":
