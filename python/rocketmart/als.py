@@ -156,6 +156,8 @@ def recommend(
     ``visitor_ids`` None = every visitor of the model; visitors unknown to the model get
     no rows. ``exclude`` (visitor_id, item_id) pairs are never recommended. Ties are
     broken by item_id; scores are rounded to 6 decimals so float noise cannot reorder.
+    Cost: one dense (batch x items) product and an argpartition per batch, i.e. about
+    visitors x items x factors flops; restrict either for a full catalogue.
     """
     if visitor_ids is None:
         visitor_ids = model.visitor_ids
@@ -187,25 +189,26 @@ def recommend(
         )
 
     top = min(n, n_items)
+    # a pool a little deeper than n, so items tied at the boundary after rounding are
+    # still ordered by item_id (argpartition itself is deterministic for equal input)
+    pool = min(top + 8, n_items)
     out_visitors, out_items, out_scores, out_ranks = [], [], [], []
     with threadpool_limits(limits=1):
         for start in range(0, visitor_ids.size, batch_size):
             stop = min(start + batch_size, visitor_ids.size)
             scores = model.visitor_factors[positions[start:stop]] @ model.item_factors.T
-            scores = np.round(scores.astype(np.float64), 6)
             block = excluded[start:stop].tocoo()
             scores[block.row, block.col] = -np.inf
-            # candidates: the top `top` by score (argpartition), then an exact order by
-            # score desc, item index asc (= item_id asc: item_ids are sorted)
-            if top < n_items:
-                candidate = np.argpartition(-scores, top - 1, axis=1)[:, :top]
-                threshold = np.take_along_axis(scores, candidate, axis=1).min(axis=1)
-                # items tied with the threshold may sit outside the partition: take all
-                mask = scores >= threshold[:, None]
+            if pool < n_items:
+                cols = np.argpartition(-scores, pool - 1, axis=1)[:, :pool]
             else:
-                mask = np.ones_like(scores, dtype=bool)
-            rows, cols = np.nonzero(mask & np.isfinite(scores))
-            values = scores[rows, cols]
+                cols = np.broadcast_to(np.arange(n_items), scores.shape)
+            values = np.round(np.take_along_axis(scores, cols, axis=1).astype(np.float64), 6)
+            rows = np.broadcast_to(np.arange(stop - start)[:, None], cols.shape)
+            rows, cols, values = rows.ravel(), cols.ravel(), values.ravel()
+            finite = np.isfinite(values)
+            rows, cols, values = rows[finite], cols[finite], values[finite]
+            # exact order: score desc, item index asc (= item_id asc: item_ids are sorted)
             order = np.lexsort((cols, -values, rows))
             rows, cols, values = rows[order], cols[order], values[order]
             rank = _rank_within(rows)

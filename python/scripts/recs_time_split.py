@@ -592,6 +592,14 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--train-cutoffs", type=int, default=3)
     parser.add_argument("--tiers", action="store_true", help="also evaluate per-tier ALS")
+    parser.add_argument(
+        "--drop-features",
+        default="",
+        help="comma-separated feature prefixes the re-rankers leave out (ablation), e.g. als_",
+    )
+    parser.add_argument(
+        "--without-als", action="store_true", help="ablation: no ALS candidates or features"
+    )
     args = parser.parse_args()
 
     total_start = time.perf_counter()
@@ -635,7 +643,7 @@ def main():
         targets = new_targets(con, tag, cutoff, label_end)
         pop = population(con, tag, targets, f"pop_visitors_{tag}")
         with timed("train_features"):
-            cands = visitor_candidates(con, tag, model, pop)
+            cands = visitor_candidates(con, tag, None if args.without_als else model, pop)
             wide = reranker.candidate_features(cands)
             wide = context_features(con, tag, cutoff, wide)
         wide = wide.merge(targets.assign(label=1), how="left").fillna({"label": 0})
@@ -644,7 +652,9 @@ def main():
         # session training rows: transitions of the week after this cutoff
         with timed("train_features"):
             trans = transitions(con, cutoff, label_end)
-            scands = session_candidates(con, tag, model, trans["item_id"].unique())
+            scands = session_candidates(
+                con, tag, None if args.without_als else model, trans["item_id"].unique()
+            )
             swide = reranker.candidate_features(scands, generators=SESSION_GENERATORS)
             swide = session_context(con, tag, swide)
             labelled = trans.rename(columns={"item_id": "visitor_id_src"})
@@ -670,7 +680,7 @@ def main():
     pop = population(con, tag, test_targets, "pop_visitors_ev")
     evaluated = con.sql("select visitor_id from pop_visitors_ev").fetchnumpy()["visitor_id"]
     with timed("eval_features"):
-        cands = visitor_candidates(con, tag, model, pop)
+        cands = visitor_candidates(con, tag, None if args.without_als else model, pop)
         wide = reranker.candidate_features(cands)
         wide = context_features(con, tag, train_end, wide)
 
@@ -707,7 +717,14 @@ def main():
             "als_per_tier", with_global_fill(tl, global_list), test_targets, evaluated, rows
         )
 
-    features = reranker.generator_feature_columns() + CONTEXT_FEATURES
+    dropped = tuple(p for p in args.drop_features.split(",") if p) + (
+        ("als_",) if args.without_als else ()
+    )
+
+    def keep(columns):
+        return [c for c in columns if not c.startswith(dropped)] if dropped else columns
+
+    features = keep(reranker.generator_feature_columns() + CONTEXT_FEATURES)
     train = pd.concat(train_frames, ignore_index=True)
     with timed("reranker_fit"):
         ranker = reranker.fit(train, "label", features, c=1.0)
@@ -719,7 +736,9 @@ def main():
     # ---- session protocol --------------------------------------------------------------
     test_trans = transitions(con, train_end, as_of)
     with timed("eval_features"):
-        scands = session_candidates(con, tag, model, test_trans["item_id"].unique())
+        scands = session_candidates(
+            con, tag, None if args.without_als else model, test_trans["item_id"].unique()
+        )
         swide = reranker.candidate_features(scands, generators=SESSION_GENERATORS)
         swide = session_context(con, tag, swide)
     trans_keys = test_trans.reset_index(drop=True)
@@ -752,7 +771,7 @@ def main():
     strain_pos = strain[strain["n_next"] > 0].assign(label=1, weight=lambda f: f["n_next"])
     strain_neg = strain.assign(label=0, weight=lambda f: f["n_src"] - f["n_next"])
     strain_neg = strain_neg[strain_neg["weight"] > 0]
-    sfeatures = reranker.generator_feature_columns(SESSION_GENERATORS) + SESSION_CONTEXT
+    sfeatures = keep(reranker.generator_feature_columns(SESSION_GENERATORS) + SESSION_CONTEXT)
     stacked = pd.concat([strain_pos, strain_neg], ignore_index=True)
     with timed("reranker_fit"):
         sranker = reranker.fit(stacked, "label", sfeatures, weight="weight")
