@@ -67,11 +67,14 @@ def build_matrix(
     interactions: pd.DataFrame,
     weights: dict[str, float] | None = None,
     max_items_per_visitor: int | None = None,
+    min_items_per_visitor: int = 1,
 ) -> InteractionMatrix:
     """Weighted visitor x item matrix: value = log1p(sum of event weights of the pair).
 
     Unknown event types weigh 0 (and so add nothing). Visitors with more than
-    ``max_items_per_visitor`` distinct items (bot-like) are left out.
+    ``max_items_per_visitor`` distinct items (bot-like) are left out, as are visitors
+    with fewer than ``min_items_per_visitor`` (at full scale most visitors have one
+    item: they carry no co-occurrence and dominate the fit's cost).
     """
     weights = DEFAULT_WEIGHTS if weights is None else weights
     frame = pd.DataFrame(
@@ -83,9 +86,10 @@ def build_matrix(
     )
     pairs = frame.groupby(["visitor_id", "item_id"], sort=True, as_index=False)["weight"].sum()
     pairs = pairs[pairs["weight"] > 0]
-    if max_items_per_visitor is not None and len(pairs):
+    if len(pairs):
         n_items = pairs.groupby("visitor_id")["item_id"].transform("size")
-        pairs = pairs[n_items <= max_items_per_visitor]
+        upper = np.inf if max_items_per_visitor is None else max_items_per_visitor
+        pairs = pairs[(n_items <= upper) & (n_items >= min_items_per_visitor)]
     visitor_ids, visitor_index = np.unique(pairs["visitor_id"].to_numpy(), return_inverse=True)
     item_ids, item_index = np.unique(pairs["item_id"].to_numpy(), return_inverse=True)
     matrix = sparse.csr_matrix(
@@ -245,6 +249,7 @@ def search_hyperparameters(
     weights: dict[str, float] | None = None,
     max_items_per_visitor: int | None = None,
     random_state: int = 42,
+    min_items_per_visitor: int = 1,
 ) -> tuple[dict, pd.DataFrame]:
     """Choose (factors, regularization, iterations) on a validation window in training.
 
@@ -263,7 +268,7 @@ def search_hyperparameters(
     fit_events = events[events["event_at"] <= validation_start]
     validation_events = events[events["event_at"] > validation_start]
 
-    matrix = build_matrix(fit_events, weights, max_items_per_visitor)
+    matrix = build_matrix(fit_events, weights, max_items_per_visitor, min_items_per_visitor)
     targets = new_item_targets(fit_events, validation_events)
     targets = targets[targets["visitor_id"].isin(matrix.visitor_ids)]
     evaluated = np.unique(targets["visitor_id"].to_numpy(dtype=np.int64))
@@ -299,6 +304,7 @@ def fit_per_tier(
     weights: dict[str, float] | None = None,
     max_items_per_visitor: int | None = None,
     random_state: int = 42,
+    min_items_per_visitor: int = 1,
 ) -> dict[str | None, AlsModel]:
     """One model per value_tier (on its visitors' interactions) plus None = global.
 
@@ -306,7 +312,7 @@ def fit_per_tier(
     """
     models: dict[str | None, AlsModel] = {
         None: fit(
-            build_matrix(interactions, weights, max_items_per_visitor),
+            build_matrix(interactions, weights, max_items_per_visitor, min_items_per_visitor),
             **params,
             random_state=random_state,
         )
@@ -315,7 +321,7 @@ def fit_per_tier(
     for tier in sorted(tiers["value_tier"].unique()):
         members = tiers.loc[tiers["value_tier"] == tier, "visitor_id"]
         tier_events = interactions[interactions["visitor_id"].isin(members)]
-        matrix = build_matrix(tier_events, weights, max_items_per_visitor)
+        matrix = build_matrix(tier_events, weights, max_items_per_visitor, min_items_per_visitor)
         models[tier] = fit(matrix, **params, random_state=random_state)
     return models
 

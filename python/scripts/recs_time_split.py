@@ -39,6 +39,7 @@ TEST_DAYS = 7
 DEPTH = 20  # evaluated list depth
 M = 50  # candidates per generator
 K_VALUES = (5, 10, 20)
+ALS_MIN_ITEMS = 1  # --als-min-items: visitors with fewer distinct items stay out of ALS
 TIMINGS: dict[str, float] = {}
 CPU_TIMINGS: dict[str, float] = {}
 
@@ -176,7 +177,12 @@ def build_cutoff(con, tag: str, cutoff, sim_k: int, als_params: dict | None):
     if als_params is not None:
         with timed("als_fit"):
             frame = con.sql(f"select visitor_id, item_id, event_type from ev_{tag}").df()
-            model = als.fit(als.build_matrix(frame, max_items_per_visitor=MAX_ITEMS), **als_params)
+            model = als.fit(
+                als.build_matrix(
+                    frame, max_items_per_visitor=MAX_ITEMS, min_items_per_visitor=ALS_MIN_ITEMS
+                ),
+                **als_params,
+            )
     return model
 
 
@@ -597,10 +603,13 @@ def main():
         default="",
         help="comma-separated feature prefixes the re-rankers leave out (ablation), e.g. als_",
     )
+    parser.add_argument("--als-min-items", type=int, default=1)
     parser.add_argument(
         "--without-als", action="store_true", help="ablation: no ALS candidates or features"
     )
     args = parser.parse_args()
+    global ALS_MIN_ITEMS
+    ALS_MIN_ITEMS = args.als_min_items
 
     total_start = time.perf_counter()
     con = duckdb.connect()
@@ -626,7 +635,12 @@ def main():
             f"where event_at <= {ts(train_end)}"
         ).df()
         best, grid_scores = als.search_hyperparameters(
-            training, train_end, TEST_DAYS, k=10, max_items_per_visitor=MAX_ITEMS
+            training,
+            train_end,
+            TEST_DAYS,
+            k=10,
+            max_items_per_visitor=MAX_ITEMS,
+            min_items_per_visitor=ALS_MIN_ITEMS,
         )
     print("ALS grid (validation = last training week):")
     print(grid_scores.to_string(index=False))
@@ -707,7 +721,13 @@ def main():
         with timed("als_tiers"):
             ev = con.sql(f"select visitor_id, item_id, event_type from ev_{tag}").df()
             tiers = con.sql("select visitor_id, value_tier from tiers").df()
-            models = als.fit_per_tier(ev, tiers, best, max_items_per_visitor=MAX_ITEMS)
+            models = als.fit_per_tier(
+                ev,
+                tiers,
+                best,
+                max_items_per_visitor=MAX_ITEMS,
+                min_items_per_visitor=ALS_MIN_ITEMS,
+            )
             bought = con.sql(f"select visitor_id, item_id from vi_{tag} where is_bought").df()
             tl = als.recommend_per_tier(models, tiers, evaluated, DEPTH + 50, exclude=bought)
             unavailable = con.sql(f"select item_id from unavailable_{tag}").fetchnumpy()

@@ -36,6 +36,10 @@ def test_build_matrix_weights_and_bots():
     assert result.item_ids.tolist() == [10, 20]
     dense = result.matrix.toarray()
     np.testing.assert_allclose(dense, np.log1p([[1 + 5, 10], [1, 0]]), rtol=1e-6)
+    # visitors with a single item left out: only visitor 1 (2 items) remains
+    single = als.build_matrix(interactions, max_items_per_visitor=2, min_items_per_visitor=2)
+    assert single.visitor_ids.tolist() == [1]
+    assert single.item_ids.tolist() == [10, 20]
 
 
 def test_weights_from_seed():
