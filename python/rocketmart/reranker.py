@@ -163,6 +163,30 @@ def rerank(model: Reranker, frame: pd.DataFrame, n: int, key: str = "visitor_id"
     return scored[scored["rank"] <= n].reset_index(drop=True)
 
 
+def coefficient_table(model: Reranker) -> pd.DataFrame:
+    """One row per feature (feature, mean, scale, coefficient) plus an ``(intercept)`` row
+    (mean 0, scale 1): P = 1 / (1 + exp(-(intercept + sum(coefficient x (x - mean) /
+    scale)))). Lets SQL score millions of candidates without moving them into Python."""
+    scaler, logistic = model.pipeline[0], model.pipeline[-1]
+    table = pd.DataFrame(
+        {
+            "feature": list(model.feature_columns),
+            "mean": scaler.mean_.astype(float),
+            "scale": scaler.scale_.astype(float),
+            "coefficient": logistic.coef_[0].astype(float),
+        }
+    )
+    intercept = pd.DataFrame(
+        {
+            "feature": ["(intercept)"],
+            "mean": [0.0],
+            "scale": [1.0],
+            "coefficient": [float(logistic.intercept_[0])],
+        }
+    )
+    return pd.concat([table, intercept], ignore_index=True)
+
+
 def contributions(model: Reranker, frame: pd.DataFrame) -> pd.DataFrame:
     """Each feature's additive share of the logit: coefficient x standardised value."""
     scaler = model.pipeline[0]

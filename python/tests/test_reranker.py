@@ -1,5 +1,6 @@
 """Re-ranker: candidate pivot, fit / rerank on a planted signal, reasons."""
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -96,6 +97,37 @@ def test_fit_learns_planted_signal_and_is_deterministic():
     # ranks 1..3 follow the probability, ties by item_id
     ordered = lists.sort_values(["visitor_id", "rank"])
     assert ordered.groupby("visitor_id")["probability"].is_monotonic_decreasing.all()
+
+
+def test_coefficient_table_scores_like_predict_in_sql():
+    train = planted_frame(0)
+    model = reranker.fit(train, "label", ["signal", "noise"])
+    table = reranker.coefficient_table(model)
+    assert table["feature"].tolist() == ["signal", "noise", "(intercept)"]
+    test = planted_frame(1).head(50)
+    con = duckdb.connect()
+    con.register("candidates", test)
+    con.register("coefficients", table)
+    sql_scores = con.sql(
+        """
+        with long as (
+            unpivot (select visitor_id, item_id, signal, noise from candidates)
+            on signal, noise into name feature value x
+        ),
+        logits as (
+            select long.visitor_id, long.item_id,
+                sum(c.coefficient * (long.x - c.mean) / c.scale) as linear
+            from long join coefficients c using (feature)
+            group by all
+        )
+        select 1 / (1 + exp(-(linear + (
+            select coefficient from coefficients where feature = '(intercept)'))))
+            as probability
+        from logits order by visitor_id, item_id
+        """
+    ).fetchnumpy()["probability"]
+    expected = reranker.predict(model, test.sort_values(["visitor_id", "item_id"]))
+    np.testing.assert_allclose(sql_scores, expected, atol=1e-9)
 
 
 def test_rerank_breaks_ties_by_item_id():
