@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 RAW_DIR ?= data/raw
+BENCH_ARGS ?=# extra bench/run_bench.py arguments, e.g. --reps 1
 DB ?= warehouse/rocketmart.duckdb
 EXPORT_DIR ?= exports
 SAMPLE_VISITORS ?= 20000
@@ -19,23 +20,54 @@ TEST_DIR := build/test
 TEST_VISITORS ?= 100000
 TEST_BAD_ROWS ?= 25
 SHARED_DATA ?= ../shared/data/retailrocket
+DASHBOARD_HOST ?= 127.0.0.1
+DASHBOARD_PORT ?= 8501
 
 export ROCKETMART_RAW_DIR ?= $(RAW_DIR)
 export ROCKETMART_DB ?= $(DB)
 
-.PHONY: help setup data build run export lint format test test-dbt test-py bench clean
+.PHONY: help setup lock data build run export dashboard lint format test test-dbt test-py bench calibration clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
 		| awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Installs come from lock files (README "Dependencies"): pyproject.toml holds ranges,
+# requirements/*.lock the exact versions with hashes. `make lock` re-resolves them: only
+# from pyproject.toml, LOCK_EXTRAS and LOCK_DATE (releases after it are ignored), so the
+# same inputs give the same files. dev.lock = the base dependencies + LOCK_EXTRAS (what
+# `make setup` installs); bench.lock = the same pins + the bench extra (`make bench`).
+LOCK_EXTRAS ?= dev
+LOCK_DATE ?= 2026-11-30T00:00:00Z
+DEV_LOCK := requirements/dev.lock
+BENCH_LOCK := requirements/bench.lock
+BENCH_STAMP := $(VENV)/.bench-stamp
+COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --upgrade --generate-hashes \
+	--python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--exclude-newer $(LOCK_DATE) --custom-compile-command 'make lock'
+
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet 'pip>=25,<27'
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python requirements/check.py $(LOCK_EXTRAS)
 	touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install the project with its dev tools
+setup: $(STAMP) ## Create .venv and install the locked dependencies + the project (editable)
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "$$(grep -m1 -o '^uv==[^ ]*' $(DEV_LOCK) || echo uv)"
+
+lock: $(BIN)/uv ## Re-resolve pyproject.toml into requirements/*.lock (pins + hashes)
+	$(COMPILE) $(LOCK_EXTRAS:%=--extra %) -o $(DEV_LOCK)
+	$(COMPILE) $(LOCK_EXTRAS:%=--extra %) --extra bench -c $(DEV_LOCK) -o $(BENCH_LOCK)
+
+$(BENCH_STAMP): $(STAMP) $(BENCH_LOCK)
+	$(BIN)/pip install --quiet --require-hashes -r $(BENCH_LOCK)
+	$(BIN)/python requirements/check.py $(LOCK_EXTRAS) bench
+	touch $(BENCH_STAMP)
 
 data: setup ## Generate a sample dataset into data/raw when it holds no events.csv
 	@if [ ! -f "$(RAW_DIR)/events.csv" ]; then \
@@ -54,6 +86,12 @@ export: setup ## Export the three campaign lists (control rows excluded) into ex
 	$(BIN)/rocketmart export no-sales-items --db "$(DB)" --format csv --output $(EXPORT_DIR)/no_sales_items.csv
 	$(BIN)/rocketmart export browse-abandoners --db "$(DB)" --format csv --output $(EXPORT_DIR)/browse_abandoners.csv
 	$(BIN)/rocketmart export churned-customers --db "$(DB)" --format csv --output $(EXPORT_DIR)/churned_customers.csv
+
+dashboard: setup ## Build the warehouse if missing or older than the raw files, then serve the dashboard
+	@if [ ! -f "$(DB)" ] || [ -n "$$(find "$(RAW_DIR)" -name '*.csv' -newer "$(DB)" 2>/dev/null)" ]; then \
+		$(MAKE) --no-print-directory build; \
+	fi
+	$(BIN)/rocketmart dashboard --db "$(DB)" --host "$(DASHBOARD_HOST)" --port "$(DASHBOARD_PORT)"
 
 lint: setup ## ruff (Python) and sqlfluff (SQL, dbt templater, duckdb dialect)
 	$(BIN)/ruff check python models $(wildcard bench)
@@ -86,9 +124,12 @@ test-py: setup ## pytest (python/tests); reuses the warehouses built by test-dbt
 
 test: setup lint test-dbt test-py ## Lint, dbt build on test data, then pytest
 
-bench: setup ## Full-scale benchmark (see bench/README.md); writes bench/results.md
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/run_bench.py
+bench: $(BENCH_STAMP) ## Full-scale benchmark (see bench/README.md); writes bench/results.md
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
+calibration: setup ## Generated vs real 5,000-visitor sample: writes docs/calibration.md
+	$(BIN)/rocketmart calibrate --visitors 100000 --seed $(SEED) --full-scale --out docs/calibration.md \
+		--real $(SHARED_DATA)/events_sample_5000_visitors.csv
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
 	rm -rf build target logs dbt_packages .pytest_cache .ruff_cache

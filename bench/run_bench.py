@@ -1,206 +1,208 @@
-"""Full-scale benchmark of rocketmart (`make bench`). Writes bench/results.md.
+"""Full-scale benchmark of rocketmart (`make bench`): writes bench/results.md.
 
-Steps, all on the same generated dataset (cached in bench/.cache/):
-  (f) the generator's own time and peak memory (and the cached dataset),
-  (a) the DuckDB engine floor: load + the five core metrics in plain SQL,
-  (d) a vectorised pandas baseline of the same metrics,
-  (b) `dbt run` and `dbt build` wall times, per-model times from run_results.json,
-  (c) peak memory of the build's process tree,
-  then the pandas / floor numbers are checked equal to the marts, and
-  (e) item similarity alone against implicit's CosineRecommender.
-Each timing is repeated (3 by default) and reported as min and median.
+On one generated dataset (cached in bench/.cache/): (f) the generator, (a) the plain-DuckDB
+engine floor, (d) a pandas baseline, (b) dbt runs and the full `dbt build` with (c) their
+peak memory, the baselines checked equal to the marts, (e) item similarity against
+implicit; then the scale series: the floor and `dbt build` at 1/4 and 1/2 of the visitors.
 
-  python bench/run_bench.py            # full scale, 3 repetitions -> bench/results.md
-  python bench/run_bench.py --quick    # 100k visitors, 1 repetition -> bench/.cache/
+  python bench/run_bench.py                                        # -> bench/results.md
+  python bench/run_bench.py --visitors 100000 --reps 1 --scales 0.5   # a smoke run
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import platform
+import shutil
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
-import compare
-import dataset
-import dbt_bench
-import engine_floor
-import pandas_baseline
+import psutil
+
+import baselines
+import dbt_runs
 import report
-import similarity_bench
-from harness import BenchError, Stats
+from harness import BenchError, Timer, check, run_measured
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-CACHE = BENCH_DIR / ".cache"
+BENCH = Path(__file__).resolve().parent
+REPO, CACHE = BENCH.parent, BENCH / ".cache"
 FULL_VISITORS = 1_400_000
-QUICK_VISITORS = 100_000
+PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "scipy", "implicit")
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+def dataset(visitors: int, seed: int, reps: int, logs: Path) -> tuple[Path, dict]:
+    """The cached dataset (key: arguments + generator source) and ``reps`` timed generator
+    runs: the run that fills the cache counts as one, the others write to a scratch folder."""
+    digest = hashlib.sha256(f"{visitors} {seed}".encode())
+    for path in sorted((REPO / "python" / "rocketmart" / "generator").rglob("*.py")):
+        digest.update(path.read_bytes())
+    data = CACHE / f"data-v{visitors}-s{seed}-{digest.hexdigest()[:12]}"
+    args = ["--visitors", str(visitors), "--seed", str(seed), "--with-properties"]
+    gen = {"seconds": [], "peak_mb": [], "dir": str(data.relative_to(REPO))}
+    gen["command"] = f"rocketmart generate {' '.join(args)}"
+    while not data.exists() or len(gen["seconds"]) < reps:
+        tmp = CACHE / "generating"
+        shutil.rmtree(tmp, ignore_errors=True)
+        cmd = [str(Path(sys.executable).with_name("rocketmart")), "generate", "--out", str(tmp)]
+        measured = check(run_measured(cmd + args, logs / "generate.log", cwd=REPO), "generator")
+        tmp.rename(data) if not data.exists() else shutil.rmtree(tmp)
+        gen["seconds"].append(measured.seconds)
+        gen["peak_mb"].append(measured.peak_mb)
+        print(f"[f] generator: {measured.seconds:.1f} s, {measured.peak_mb:,.0f} MB", flush=True)
+    return data, gen
+
+
+def file_rows(data: Path) -> dict[str, list[int]]:
+    """Data lines and bytes of each raw file, events.csv first."""
+    out = {}
+    for path in sorted(data.glob("*.csv"), key=lambda p: (p.name != "events.csv", p.name)):
+        with open(path, "rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
+        out[path.name] = [lines - 1, path.stat().st_size]
+    return out
+
+
+def machine() -> dict:
+    cpu = [x for x in Path("/proc/cpuinfo").read_text().splitlines() if x.startswith("model name")]
+    git = ["git", "-C", str(REPO)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "-uno", ".", ":!bench/results.md", ":!bench/notes.md"],
+        capture_output=True,
     )
-    parser.add_argument("--quick", action="store_true", help="100k visitors, 1 repetition")
-    parser.add_argument("--visitors", type=int, help=f"default {FULL_VISITORS:,}")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--reps", type=int, help="repetitions of every timing (default 3)")
-    parser.add_argument("--k", type=int, default=20, help="similarity top-k (default 20)")
-    parser.add_argument("--output", type=Path, help="default bench/results.md")
-    parser.add_argument("--skip-generator", action="store_true", help="reuse the cache untimed")
-    parser.add_argument("--skip-dbt-run", action="store_true", help="no separate `dbt run`")
-    parser.add_argument(
-        "--render-only",
-        type=Path,
-        metavar="RESULTS_JSON",
-        help="re-render the report from a saved results.json (e.g. after editing notes.md)",
+    return {
+        "commit": commit.stdout.strip() + (" (+ local changes)" if dirty.stdout else ""),
+        "cores": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))})",
+        "cpu": cpu[0].split(":", 1)[1].strip() if cpu else platform.processor(),
+        "memory": f"{psutil.virtual_memory().total / 1024**3:.1f} GB",
+        "os": platform.platform(),
+        "versions": {**{p: version(p) for p in PACKAGES}, "Python": platform.python_version()},
+    }
+
+
+def dbt_figures(dbt: dbt_runs.Dbt, reps: int) -> dict:
+    """(b)+(c): the models behind the core marts one at a time (`--threads 1`) and their
+    marts' SQL alone, `dbt run` (models only) and the full `dbt build`, each on a fresh file."""
+    marts = list(dbt_runs.CORE_MARTS)
+    core = {"wall": [], "models": {}, "sql_alone": {}}
+    run = {"wall": [], "peak_mb": []}
+    build = {"wall": [], "peak_mb": [], "at_peak": [], "seconds": {}, "failed": []}
+    for rep in range(reps):
+        select = " ".join(f"+{mart}" for mart in marts)
+        measured = check(dbt(f"core-{rep}", "run", "--threads", "1", "-s", select), "dbt run")
+        core["wall"].append(measured.seconds)
+        nodes = dbt.nodes()
+        for name in dbt_runs.closure(nodes, marts):
+            core["models"].setdefault(name, []).append(nodes[name]["seconds"])
+        for mart, seconds in dbt.mart_sql_seconds(marts).items():
+            core["sql_alone"].setdefault(mart, []).append(seconds)
+    core["nodes"] = {name: nodes[name] for name in core["models"]}
+    print(f"[b] core marts: {core['wall']} s", flush=True)
+    for rep in range(reps):
+        measured = check(dbt(f"run-{rep}", "run"), "dbt run")
+        run["wall"].append(measured.seconds)
+        run["peak_mb"].append(measured.peak_mb)
+    print(f"[b] dbt run: {run['wall']} s, {run['peak_mb']} MB", flush=True)
+    for rep in range(reps):
+        measured = dbt(f"build-{rep}", "build", seed=False)
+        nodes = dbt.nodes()
+        build["failed"] += [n for n, v in nodes.items() if v["status"] not in dbt_runs.OK]
+        build["failed"] += [f"exit {measured.returncode}"] if measured.returncode else []
+        build["wall"].append(measured.seconds)
+        build["peak_mb"].append(measured.peak_mb)
+        at, slack = measured.peak_at, 0.1  # the poll interval, twice
+        running = [
+            n for n, v in nodes.items() if v["span"][0] - slack <= at <= v["span"][1] + slack
+        ]
+        build["at_peak"].append(sorted(running))
+        for name, node in nodes.items():
+            build["seconds"].setdefault(name, []).append(node["seconds"])
+        print(f"[b] dbt build: {measured.seconds:.1f} s, {measured.peak_mb:,.0f} MB", flush=True)
+    build["nodes"] = nodes
+    return {"core_run": core, "run": run, "build": build}
+
+
+def scale_point(fraction: float, visitors: int, seed: int, work: Path) -> dict:
+    """One repetition of the floor and the full `dbt build` on a smaller dataset."""
+    data, _ = dataset(round(visitors * fraction), seed, 0, work / "logs")
+    timer = Timer()
+    baselines.floor_run(data, work / "floor-scale.duckdb", timer)
+    build = check(
+        dbt_runs.Dbt(REPO, data, work / "dbt-scale")("build", "build", seed=False), "build"
     )
-    args = parser.parse_args(argv)
-    if args.visitors is None:
-        args.visitors = QUICK_VISITORS if args.quick else FULL_VISITORS
-    if args.reps is None:
-        args.reps = 1 if args.quick else 3
-    if args.output is None:
-        args.output = CACHE / "results-quick.md" if args.quick else BENCH_DIR / "results.md"
-    if args.reps < 1 or args.visitors < 1:
-        parser.error("--reps and --visitors must be >= 1")
-    return args
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-        )
-    except OSError:
-        return "unknown"
-    # the report and its notes are outputs / inputs of this script, not code under test
-    changed = [
-        line
-        for line in dirty.stdout.splitlines()
-        if not line.endswith(("bench/results.md", "bench/notes.md"))
-    ]
-    return out.stdout.strip() + (" (+ local changes)" if changed else "")
-
-
-def to_jsonable(value):
-    if isinstance(value, Stats):
-        return value.to_dict()
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def from_jsonable(value):
-    if isinstance(value, dict):
-        if set(value) == {"min", "median", "samples"}:
-            return Stats(list(value["samples"]))
-        return {k: from_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [from_jsonable(v) for v in value]
-    return value
-
-
-def render_only(args: argparse.Namespace) -> int:
-    if not args.render_only.exists():
-        raise BenchError(f"{args.render_only} not found: run the benchmark first")
-    results = from_jsonable(json.loads(args.render_only.read_text()))
-    results["notes"] = (BENCH_DIR / "notes.md").read_text()
-    args.output.write_text(report.render(results))
-    print(f"wrote {args.output} from {args.render_only}")
-    return 0
+    print(f"[scale] {fraction:g}: {build.seconds:.1f} s, {build.peak_mb:,.0f} MB", flush=True)
+    floor = sum(samples[0] for samples in timer.values())
+    events = file_rows(data)["events.csv"][0]
+    return {
+        "fraction": fraction,
+        "events": events,
+        "floor": floor,
+        "build": build.seconds,
+        "peak_mb": build.peak_mb,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.render_only:
-        return render_only(args)
-    started = time.perf_counter()
-    load_start = os.getloadavg()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    work = CACHE / ("quick" if args.quick else "full")
-    logs = work / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    print(
-        f"rocketmart benchmark: {args.visitors:,} visitors, {args.reps} repetition(s), "
-        f"{os.cpu_count()} cores; logs in {logs}",
-        flush=True,
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--visitors", type=int, default=FULL_VISITORS)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--reps", type=int, default=3, help="repetitions of every timing")
+    parser.add_argument("--k", type=int, default=20, help="similarity top-k")
+    parser.add_argument("--scales", default="0.25,0.5", help="scale series fractions ('' = none)")
+    parser.add_argument("--output", type=Path, help="default: bench/results.md at full scale")
+    parser.add_argument("--render", type=Path, help="re-render a saved results.json, no run")
+    args = parser.parse_args(argv)
+    small = CACHE / "results-small.md"
+    output = args.output or (BENCH / "results.md" if args.visitors == FULL_VISITORS else small)
+    if args.render:  # e.g. after editing notes.md
+        res = {**json.loads(args.render.read_text()), "notes": (BENCH / "notes.md").read_text()}
+        output.write_text(report.render(res))
+        return 0
+    work, started = CACHE / f"run-v{args.visitors}", time.perf_counter()
+    res = {"reps": args.reps, "load_start": os.getloadavg(), "loads": {}, "machine": machine()}
 
-    gen_args = dataset.GeneratorArgs(visitors=args.visitors, seed=args.seed)
-    data = dataset.prepare(REPO, CACHE, gen_args, 0 if args.skip_generator else args.reps, logs)
-    raw_dir = data["dir"]
+    def load(step: str) -> None:
+        res["loads"][step] = os.getloadavg()[0]
 
-    loads = [os.getloadavg()[0]]
-    floor = engine_floor.measure(raw_dir, work / "engine_floor.duckdb", args.reps)
-    loads.append(os.getloadavg()[0])
-    pandas_result = pandas_baseline.measure(raw_dir, args.reps)
-    loads.append(os.getloadavg()[0])
-
-    runner = dbt_bench.DbtRunner(REPO, raw_dir, work / "dbt")
-    run_result = None if args.skip_dbt_run else dbt_bench.measure_run(runner, args.reps)
-    core_marts = list(report.METRIC_MART.values())
-    core_run = None
-    if all(any((REPO / "models" / "marts").rglob(f"{mart}.sql")) for mart in core_marts):
-        core_run = dbt_bench.measure_core_run(runner, args.reps, core_marts)
-    loads.append(os.getloadavg()[0])
-    build = dbt_bench.measure_build(runner, args.reps)  # last: its warehouse is compared
-    loads.append(os.getloadavg()[0])
-
-    equality = compare.check_all(runner.db, pandas_result["frames"], floor["db"])
-    for metric, entry in equality.items():
-        print(f"[d] {metric}: pandas {entry['pandas']['status']}, floor {entry['floor']['status']}")
-    del pandas_result["frames"]
-
-    sim = similarity_bench.measure(runner.db, args.k, args.reps)
-    sim_node = build["nodes"].get("model.rocketmart.item_similarity")
-    if sim["status"] == "measured" and sim_node:
-        sim["dbt_model"] = sim_node["times"]
-
-    results = {
-        "quick": args.quick,
-        "reps": args.reps,
-        "commit": git_commit(),
-        "finished_at": report.finished_at(),
-        "load_start": load_start,
-        "load_checkpoints": loads,
-        "machine": report.machine(),
-        "dataset": {
-            "dir_rel": str(raw_dir.relative_to(REPO)),
-            "manifest": data["manifest"],
-            "file_bytes": data["file_bytes"],
-        },
-        "generator": {"seconds": data["seconds"], "peak_mb": data["peak_mb"]},
-        "floor": floor,
-        "pandas": pandas_result,
-        "run": run_result,
-        "core_run": core_run,
-        "build": build,
-        "equality": equality,
-        "similarity": sim,
-        "notes": (BENCH_DIR / "notes.md").read_text(),
-    }
-    if not data["seconds"].samples:
-        results["generator"] = {"seconds": Stats([float("nan")]), "peak_mb": Stats([float("nan")])}
-    (work / "results.json").write_text(json.dumps(to_jsonable(results), indent=1, default=str))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report.render(results))
-    print(f"wrote {args.output} ({time.perf_counter() - started:.0f} s in all)")
+    data, res["generator"] = dataset(args.visitors, args.seed, args.reps, work / "logs")
+    res["files"] = file_rows(data)
+    load("start")
+    dbs = {"floor": work / "floor.duckdb", "pandas": work / "pandas.duckdb"}
+    for name, run in (("floor", baselines.floor_run), ("pandas", baselines.pandas_run)):
+        res[name] = Timer()
+        for _ in range(args.reps):
+            run(data, dbs[name], res[name])
+        totals = [round(sum(x), 2) for x in zip(*res[name].values(), strict=True)]
+        print(f"[a/d] {name}: {totals} s", flush=True)
+        load(name)
+    with baselines.duckdb.connect(str(dbs["floor"]), read_only=True) as con:
+        res["counts"] = con.execute(
+            "select count(*), count(distinct visitor_id), count(distinct item_id),"
+            " count(distinct transaction_id) from events"
+        ).fetchone()
+    dbt = dbt_runs.Dbt(REPO, data, work / "dbt")
+    res.update(dbt_figures(dbt, args.reps))
+    load("dbt")
+    res["equality"] = {name: dbt_runs.compare(dbt.db, db) for name, db in dbs.items()}
+    res["similarity"] = dbt_runs.similarity(dbt.db, res["build"]["nodes"], args.k, args.reps)
+    fractions = [float(x) for x in args.scales.split(",") if x]
+    res["scale"] = [scale_point(f, args.visitors, args.seed, work) for f in fractions]
+    load("scale series")
+    res["load_end"] = os.getloadavg()
+    res["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    res["notes"] = (BENCH / "notes.md").read_text()
+    (work / "results.json").write_text(json.dumps(res, indent=1, default=str))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(report.render(res))
+    print(f"wrote {output} ({time.perf_counter() - started:.0f} s in all)")
     return 0
 
 

@@ -2,7 +2,9 @@
     monetary value at the as-of time and their 1–5 ntile scores (5 = most recent / most
     frequent / highest value; ties broken by visitor_id). monetary is the sum of the price
     valid at each transaction event (null when no price is known, e.g. without property
-    files; its score is then null too). Input of int_customer_value_tiers and customer_rfm. -#}
+    files; its score is then null too). r/f/m_score_is_tie_break say when a score is decided
+    by visitor_id only (customers with the same value got different scores). Input of
+    int_customer_value_tiers and customer_rfm. -#}
 with
 
 events as (
@@ -52,26 +54,38 @@ scored as (
     from with_recency
 ),
 
+with_ties as (
+    select
+        *,
+        {{ is_tie_break('r_score', 'recency_days') }} as r_score_is_tie_break,
+        {{ is_tie_break('f_score', 'frequency') }} as f_score_is_tie_break,
+        {{ is_tie_break('m_score', 'monetary') }} as m_score_is_tie_break
+    from scored
+),
+
 final as (
     select
         -- ids
-        scored.visitor_id,
+        with_ties.visitor_id,
         -- timestamps
-        scored.first_purchase_at,
-        scored.last_purchase_at,
+        with_ties.first_purchase_at,
+        with_ties.last_purchase_at,
         -- values
-        scored.recency_days,
-        scored.frequency,
-        scored.monetary,
+        with_ties.recency_days,
+        with_ties.frequency,
+        with_ties.monetary,
         -- scores
-        scored.r_score,
-        scored.f_score,
-        scored.m_score,
+        with_ties.r_score,
+        with_ties.f_score,
+        with_ties.m_score,
         -- flags
+        with_ties.r_score_is_tie_break,
+        with_ties.f_score_is_tie_break,
+        with_ties.m_score_is_tie_break,
         visitor_activity.is_bot_like
-    from scored
+    from with_ties
     inner join visitor_activity
-        on scored.visitor_id = visitor_activity.visitor_id
+        on with_ties.visitor_id = visitor_activity.visitor_id
 )
 
 select * from final

@@ -105,6 +105,47 @@ def generate(
     )
 
 
+@app.command()
+def calibrate(
+    visitors: Annotated[
+        int, typer.Option("--visitors", min=1, help="Visitors to generate (>= 5,000).")
+    ] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 42,
+    out: Annotated[Path, typer.Option("--out", help="Markdown report to write.")] = Path(
+        "docs/calibration.md"
+    ),
+    real: Annotated[
+        Path,
+        typer.Option("--real", help="The real 5,000-visitor events sample to compare with."),
+    ] = Path("../shared/data/retailrocket/events_sample_5000_visitors.csv"),
+    full_scale: Annotated[
+        bool,
+        typer.Option(
+            "--full-scale",
+            help="Also generate the full 1.4 M visitors and compare their distinct items with "
+            "the published 235,061 (~20 s, ~2 GB).",
+        ),
+    ] = False,
+) -> None:
+    """Compare generated data, cut into 5,000-visitor subsets, with the real sample.
+
+    Writes a table (real sample | generated | full data | ratio | within tolerance) and
+    the 24-hour and weekday profiles as inline SVG charts; exits 1 when a statistic is out
+    of tolerance.
+    """
+    from rocketmart.calibration import CalibrationError, run_calibration
+
+    try:
+        result = run_calibration(real, out, visitors=visitors, seed=seed, full_scale=full_scale)
+    except CalibrationError as exc:
+        _fail(str(exc))
+    rows = result["rows"]
+    failed = [row.stat.label for row in rows if not row.ok]
+    typer.echo(f"Wrote {out}: {len(rows) - len(failed)} of {len(rows)} statistics within tolerance")
+    if failed:
+        _fail("out of tolerance: " + "; ".join(failed))
+
+
 DbOption = Annotated[
     Path | None,
     typer.Option(
@@ -221,6 +262,24 @@ def metrics(db: DbOption = None) -> None:
         _fail(str(exc))
     for report in tables:
         _print_report(report)
+
+
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (localhost only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8501,
+) -> None:
+    """Serve the dashboard (Streamlit) over the warehouse, read-only, until Ctrl-C."""
+    from rocketmart.dashboard import serve
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        serve(db=db, host=host, port=port)
+    except WarehouseError as exc:
+        _fail(str(exc))
 
 
 def _print_report(report) -> None:

@@ -10,6 +10,11 @@ import pandas as pd
 from sklearn.cluster import KMeans
 
 SCORE_COLUMNS = ("r_score", "f_score", "m_score")
+# The value each score was ordered by: customers with the same value share one score for
+# the fit (the ntile scores break ties by visitor_id, which says nothing about value).
+VALUE_COLUMNS = {"r_score": "recency_days", "f_score": "frequency", "m_score": "monetary"}
+BASIS_LETTERS = {"r_score": "r", "f_score": "f", "m_score": "m"}
+NO_BASIS = "none"
 
 # Tier names by the number of clusters that could be fitted, best cluster first.
 TIER_NAMES = {1: ("mid",), 2: ("high", "low"), 3: ("high", "mid", "low")}
@@ -20,6 +25,7 @@ def assign_value_tiers(
     random_state: int = 42,
     score_columns: tuple[str, ...] = SCORE_COLUMNS,
     bot_column: str = "is_bot_like",
+    value_columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Assign every customer a value tier ``high`` / ``mid`` / ``low`` by K-means (k = 3).
 
@@ -35,15 +41,34 @@ def assign_value_tiers(
     ``high``), never the cluster index. With fewer than 3 distinct score points, k drops
     to that number: two clusters are ``high`` / ``low``, a single one is ``mid``.
 
-    Returns one row per input customer: ``visitor_id``, ``value_tier``.
+    Ties: when the frame holds the value a score was ordered by (``value_columns``, default
+    recency_days / frequency / monetary), customers with the same value are given the
+    mean of their scores, so a tier never rests on the visitor_id tie-break of the ntile
+    (e.g. 1-order customers spread over f_scores 1–5 all count as the same frequency).
+
+    ``value_tier_basis`` says what the tier rests on for each customer: the letters of the
+    scores that vary among the fitted customers and that the customer has (``rfm``; ``rf``
+    without a monetary value; ``r`` when frequency is the same for everyone), or ``none``
+    when no score varies (everyone is ``mid``).
+
+    Returns one row per input customer: ``visitor_id``, ``value_tier``,
+    ``value_tier_basis``.
     """
     result = pd.DataFrame({"visitor_id": customers["visitor_id"].to_numpy()})
     columns = [c for c in score_columns if c in customers and customers[c].notna().any()]
     if customers.empty or not columns:
         result["value_tier"] = pd.Series([None] * len(result), dtype=object)
+        result["value_tier_basis"] = pd.Series([None] * len(result), dtype=object)
         return result
 
-    scores = customers[columns].to_numpy(dtype=float)
+    values = VALUE_COLUMNS if value_columns is None else value_columns
+    frame = customers[columns].astype(float)
+    for column in columns:
+        value = values.get(column)
+        if value in customers:
+            # mean score per tie group of the value (null values stay null)
+            frame[column] = frame[column].groupby(customers[value].to_numpy()).transform("mean")
+    scores = frame.to_numpy(dtype=float)
     is_complete = ~np.isnan(scores).any(axis=1)
     if bot_column in customers:
         is_bot = customers[bot_column].fillna(False).to_numpy(dtype=bool)
@@ -78,4 +103,11 @@ def assign_value_tiers(
     names = np.empty(n_clusters, dtype=object)
     names[order] = TIER_NAMES[n_clusters]
     result["value_tier"] = names[labels]
+
+    varies = training.max(axis=0) > training.min(axis=0)
+    present = ~np.isnan(scores) & varies[None, :]
+    basis = np.full(len(scores), "", dtype=object)
+    for j, column in enumerate(columns):  # at most three score columns
+        basis = basis + np.where(present[:, j], BASIS_LETTERS.get(column, column), "")
+    result["value_tier_basis"] = np.where(basis == "", NO_BASIS, basis)
     return result

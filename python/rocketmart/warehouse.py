@@ -6,7 +6,6 @@ Nothing here knows about Typer: the CLI turns `WarehouseError` into one line on 
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -103,8 +102,9 @@ def build(
     over the warehouse only when every model and test passed. A failed or interrupted
     build leaves the previous warehouse untouched.
 
-    Without `full_refresh` the temporary file starts as a copy of the current warehouse
-    (so incremental state survives); with it, it starts empty.
+    The temporary file always starts empty (no model is incremental): a fresh file is
+    written in the storage format of `profiles.yml` (`storage_compatibility_version`),
+    also when the warehouse it replaces was written in a newer format.
     """
     from dbt.cli.main import dbtRunner  # heavy import, only for builds
 
@@ -115,8 +115,6 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.building-{os.getpid()}")
     _remove_database(staging)
-    if target.exists() and not full_refresh:
-        shutil.copy2(target, staging)
 
     root = project_dir()
     args = ["build", "--project-dir", str(root), "--profiles-dir", str(root), "--log-level", "none"]

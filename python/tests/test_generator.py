@@ -198,8 +198,12 @@ def test_baskets(data):
     f = first.loc[bought.index]
     viewed_before = (f["view"] <= bought.timestamp).mean()
     carted_before = (f["addtocart"] <= bought.timestamp).mean()
-    assert viewed_before > 0.8 and carted_before > 0.7
+    assert viewed_before > 0.8 and carted_before > 0.6
     assert viewed_before < 1.0  # a few items are bought without a recorded view
+    # some buyers never use the cart (real sample: 12.8 % of buyers)
+    buyers = set(tx.visitorid)
+    no_cart = buyers - set(ev.visitorid[ev.event == "addtocart"])
+    assert 0.05 <= len(no_cart) / len(buyers) <= 0.25
 
 
 def test_duplicates_share(data):
@@ -229,16 +233,29 @@ def test_item_counts_scale_and_long_tail(data):
     ev = data["ev"]
     per_item = ev.groupby("itemid").size()
     n_items = len(per_item)
-    assert 0.1 * N_VISITORS <= n_items <= 0.25 * N_VISITORS  # real: 235k items / 1.4M visitors
-    assert per_item.max() > 50 * per_item.median()
+    # a small sample of a big shop: nearly every visitor brings items nobody else touched
+    # (real sample: 6,610 items among 5,000 visitors; 235 k items at full scale)
+    assert 0.8 * N_VISITORS <= n_items <= 1.5 * N_VISITORS
+    assert per_item.max() > 20 * per_item.median()
+    assert (per_item == 1).mean() > 0.5
     prop_items = set(data["props"].itemid)
     assert len(prop_items - set(ev.itemid)) > 0.2 * len(prop_items)  # only in properties
 
 
+def test_catalogue_and_tree_are_full_size_at_any_scale(tmp_path):
+    small = generate_dataset(tmp_path / "s", 400, 5).manifest
+    assert small["category_tree"]["n_categories"] == 1669
+    assert small["category_tree"]["depth_counts"] == REAL_LEVEL_COUNTS.tolist()
+    ev = pd.read_csv(tmp_path / "s" / "events.csv")
+    # item ids come from the full id space (real: 0..466,866), not a 400-visitor shop
+    assert ev.itemid.max() > 300_000
+    assert ev.itemid.nunique() > 0.8 * 400
+
+
 def test_scale_to_full_size_tree_shape():
     assert n_categories_for(1_400_000) == 1669
+    assert n_categories_for(10) == 1669
     assert level_counts_for(1669).tolist() == REAL_LEVEL_COUNTS.tolist()
-    assert n_categories_for(10) >= 50 and len(level_counts_for(n_categories_for(10))) >= 4
 
 
 # --------------------------------------------------------------------------- bad rows

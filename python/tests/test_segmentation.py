@@ -69,7 +69,7 @@ def test_one_distinct_point_is_mid():
 def test_empty_frame_returns_empty_result():
     tiers = assign_value_tiers(_customers(np.empty((0, 3))), random_state=42)
     assert tiers.empty
-    assert list(tiers.columns) == ["visitor_id", "value_tier"]
+    assert list(tiers.columns) == ["visitor_id", "value_tier", "value_tier_basis"]
 
 
 def test_bots_are_scored_but_not_fitted():
@@ -92,3 +92,41 @@ def test_all_bot_like_customers_are_still_fitted():
     customers = _customers([(1, 1, 1), (5, 5, 5)], bots=[True, True])
     tiers = assign_value_tiers(customers, random_state=42)
     assert tiers["value_tier"].tolist() == ["low", "high"]
+
+
+def test_basis_names_the_scores_each_tier_rests_on():
+    customers = _separated_groups()
+    customers.loc[[0, 4], "m_score"] = np.nan
+    tiers = assign_value_tiers(customers, random_state=42)
+    assert tiers["value_tier_basis"].tolist() == ["rf"] + ["rfm"] * 3 + ["rf"] + ["rfm"] * 4
+    customers["m_score"] = np.nan
+    tiers = assign_value_tiers(customers, random_state=42)
+    assert set(tiers["value_tier_basis"]) == {"rf"}
+
+
+def test_tie_broken_scores_do_not_decide_the_tier():
+    # every customer has one order: f_scores 1..5 only come from the visitor_id tie-break.
+    # Recency splits them in two groups; within a group the tier must be the same, and
+    # frequency is no part of the basis.
+    recency = [1.0, 1.0, 1.0, 1.0, 1.0, 90.0, 90.0, 90.0, 90.0, 90.0]
+    customers = pd.DataFrame(
+        {
+            "visitor_id": np.arange(1, 11),
+            "recency_days": recency,
+            "frequency": 1,
+            "monetary": np.nan,
+            "r_score": [5, 5, 4, 4, 3, 3, 2, 2, 1, 1],
+            "f_score": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+            "m_score": np.nan,
+            "is_bot_like": False,
+        }
+    )
+    tiers = assign_value_tiers(customers, random_state=42)
+    assert tiers["value_tier"].tolist() == ["high"] * 5 + ["low"] * 5
+    assert set(tiers["value_tier_basis"]) == {"r"}
+
+
+def test_no_varying_score_has_no_basis():
+    customers = _customers([(3, 2, 4), (3, 2, 4)])
+    tiers = assign_value_tiers(customers, random_state=42)
+    assert tiers["value_tier_basis"].tolist() == ["none", "none"]

@@ -1,7 +1,8 @@
 {#- One row per customer (visitor with at least one transaction): recency_days (elapsed
     days from the last purchase to the as-of time), frequency (distinct transaction ids),
     monetary (sum of the price at purchase time; null without properties), their 1–5
-    ntile scores and the K-means value tier (high / mid / low). -#}
+    ntile scores with flags saying when a score is only the visitor_id tie-break, and the
+    K-means value tier (high / mid / low) with the scores it rests on (value_tier_basis). -#}
 with
 
 customer_rfm as (
@@ -28,7 +29,11 @@ final as (
         cast(customer_rfm.f_score as integer) as f_score,
         cast(customer_rfm.m_score as integer) as m_score,
         cast(value_tiers.value_tier as varchar) as value_tier,
+        cast(value_tiers.value_tier_basis as varchar) as value_tier_basis,
         -- flags
+        customer_rfm.r_score_is_tie_break,
+        customer_rfm.f_score_is_tie_break,
+        customer_rfm.m_score_is_tie_break,
         customer_rfm.is_bot_like
     from customer_rfm
     left join value_tiers

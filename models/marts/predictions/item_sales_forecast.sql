@@ -1,6 +1,7 @@
 {#- One row per item with an event in the 30 days before as-of (the score split of
     int_item_features): the probability that it sells at least once in the next
-    label_days, its decile (1 = most likely, ties by item_id) and predicted_to_sell =
+    label_days, its decile (1 = most likely, ties by item_id; decile_is_tie_break when items
+    with the same probability got different deciles) and predicted_to_sell =
     probability >= the threshold chosen on validation (int_model_metrics). -#}
 with
 
@@ -18,21 +19,39 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
-final as (
+ranked as (
     select
-        -- ids
         scores.item_id,
-        -- prediction
-        scores.probability as sale_probability,
-        scores.probability >= model_metrics.threshold as predicted_to_sell,
+        scores.probability,
         ntile(10) over (
             order by scores.probability desc, scores.item_id asc
         ) as decile,
+        scores.scored_by
+    from scores
+),
+
+with_ties as (
+    select
+        *,
+        {{ is_tie_break('decile', 'probability') }} as decile_is_tie_break
+    from ranked
+),
+
+final as (
+    select
+        -- ids
+        with_ties.item_id,
+        -- prediction
+        with_ties.probability as sale_probability,
+        with_ties.probability >= model_metrics.threshold as predicted_to_sell,
+        with_ties.decile,
         model_metrics.threshold,
-        scores.scored_by,
+        with_ties.scored_by,
+        -- flags
+        with_ties.decile_is_tie_break,
         -- timestamps
         as_of.as_of_at as scored_at
-    from scores
+    from with_ties
     cross join model_metrics
     cross join as_of
 )

@@ -1,7 +1,9 @@
 {#- One row per visitor active in the 30 days before as-of (the score split of
     int_visitor_features): the probability of a transaction in the next label_days from
     the model fitted on the train split, and its decile (1 = most likely, ties by
-    visitor_id). Bot-like visitors are scored but flagged. -#}
+    visitor_id; decile_is_tie_break when visitors with the same probability got different
+    deciles, e.g. the few distinct scores of the rule-rate fallback). Bot-like visitors are
+    scored but flagged. -#}
 with
 
 scores as (
@@ -17,23 +19,40 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
-final as (
+ranked as (
     select
-        -- ids
         scores.visitor_id,
-        -- prediction
-        scores.probability as purchase_probability,
+        scores.probability,
         ntile(10) over (
             order by scores.probability desc, scores.visitor_id asc
         ) as decile,
-        scores.scored_by,
+        scores.scored_by
+    from scores
+),
+
+with_ties as (
+    select
+        *,
+        {{ is_tie_break('decile', 'probability') }} as decile_is_tie_break
+    from ranked
+),
+
+final as (
+    select
+        -- ids
+        with_ties.visitor_id,
+        -- prediction
+        with_ties.probability as purchase_probability,
+        with_ties.decile,
+        with_ties.scored_by,
         -- flags
+        with_ties.decile_is_tie_break,
         visitor_activity.is_bot_like,
         -- timestamps
         as_of.as_of_at as scored_at
-    from scores
+    from with_ties
     inner join visitor_activity
-        on scores.visitor_id = visitor_activity.visitor_id
+        on with_ties.visitor_id = visitor_activity.visitor_id
     cross join as_of
 )
 

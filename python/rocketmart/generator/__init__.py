@@ -31,7 +31,15 @@ import pyarrow.csv as pacsv
 from .. import __version__
 from ._badrows import BAD_ROW_REASONS, make_bad_rows
 from ._catalog import make_catalog
-from ._common import EVENT_NAMES, T_MAX, T_MIN, TRANSACTION, group_sizes, unique_int
+from ._common import (
+    EVENT_NAMES,
+    FULL_SCALE_VISITORS,
+    T_MAX,
+    T_MIN,
+    TRANSACTION,
+    group_sizes,
+    unique_int,
+)
 from ._events import PAIR_PARTNER_P, PREF_SHARE, Events, simulate
 from ._properties import Properties, make_properties
 from ._tree import CategoryTree, make_tree, n_categories_for
@@ -56,6 +64,7 @@ PROPERTY_FILES = ("item_properties_part1.csv", "item_properties_part2.csv")
 MANIFEST_NAME = "generator_manifest.json"
 BOT_ITEM_THRESHOLD = 300  # dbt var max_items_per_visitor
 _TMP_SUFFIX = ".tmp"
+PROPERTY_ONLY_MIN_SHARE = 0.05  # share of items without events that get property rows
 
 
 class GeneratorError(Exception):
@@ -219,6 +228,19 @@ def _event_stats(ev: Events, props: Properties | None, n_items: int) -> dict:
 # --------------------------------------------------------------------------- entry point
 
 
+def _described_items(rng: np.random.Generator, ev: Events, catalog, n_visitors: int) -> np.ndarray:
+    """Items that get property rows: every item with events, plus a share of the others.
+
+    The share grows with the visitor count (all items at full scale, ~20 M rows as in the
+    real files), so a small test set keeps moderate property files while still holding
+    items that only appear in the property files.
+    """
+    share = float(np.clip(n_visitors / FULL_SCALE_VISITORS, PROPERTY_ONLY_MIN_SHARE, 1.0))
+    describe = rng.random(catalog.n) < share
+    describe[unique_int(ev.item)] = True
+    return describe
+
+
 def generate_dataset(
     out_dir: str | os.PathLike[str],
     n_visitors: int = 20_000,
@@ -244,9 +266,13 @@ def generate_dataset(
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)
     )
     tree = make_tree(rng_tree, n_categories_for(n_visitors))
-    catalog = make_catalog(rng_items, tree, n_visitors)
+    catalog = make_catalog(rng_items, tree)
     ev = simulate(rng_events, tree, catalog, n_visitors)
-    props = make_properties(rng_props, tree, catalog) if with_properties else None
+    props = None
+    if with_properties:
+        props = make_properties(
+            rng_props, tree, catalog, _described_items(rng_props, ev, catalog, n_visitors)
+        )
 
     n_baskets = int(ev.txn.max()) + 1 if (ev.txn >= 0).any() else 0
     bad_lines, bad_counts = make_bad_rows(

@@ -9,12 +9,18 @@ import numpy as np
 from ._common import N_SNAPSHOTS, SNAPSHOT_0, WEEK_MS
 from ._tree import CategoryTree
 
-ITEMS_PER_VISITOR = 0.305  # catalogue size / visitors (real: ~425k items for 1.4M visitors)
-MIN_ITEMS = 800
-ITEM_ID_SPACE_FACTOR = 1.12  # real item ids 0..466,866
-POPULARITY_SIGMA = 1.95  # lognormal sigma of item base popularity (Zipf-like marginal)
-TREND_STEP_SIGMA = 0.22  # weekly random-walk step of log popularity
-LAUNCH_SHARE = 0.12  # items launched during the period
+# A full shop's catalogue whatever the visitor count: the real data describes ~417 k items in
+# its property files, 235 k of which appear in events.csv (ids 0..466,866). Dormant items
+# (zero popularity) only ever appear in the property files.
+N_ITEMS = 417_000
+ITEM_ID_SPACE = 466_867
+SELLABLE_SHARE = 0.9  # items with a positive popularity
+POPULARITY_SIGMA = 1.6  # lognormal sigma of item base popularity (calibrated: 6.6 k distinct
+# items and a 6 % top-1 % share among 5,000 real visitors; ~235 k items at full scale)
+TREND_STEP_SIGMA = 0.22  # weekly random walk of log popularity
+LAUNCH_SHARE = 0.35  # items launched during the period
+RETIRE_SHARE = 0.25  # items withdrawn during the period
+OUTSIDE_WINDOW_WEIGHT = 0.01  # relative popularity before launch / after withdrawal
 INNER_ITEM_SHARE = 0.08  # share of items attached to inner (non-leaf) categories
 
 
@@ -28,6 +34,7 @@ class Catalog:
     cat_pop: np.ndarray  # per category node: popularity (sum of item weights)
     cum: np.ndarray  # (n_epochs, n_items) cumulative weights per weekly epoch
     price: np.ndarray  # base price per item (integer)
+    launch: np.ndarray  # weekly epoch an item enters the shop (0: before the period)
 
     @property
     def n(self) -> int:
@@ -59,8 +66,8 @@ def epoch_of(ts: np.ndarray) -> np.ndarray:
     return np.clip((ts - SNAPSHOT_0) // WEEK_MS, 0, N_SNAPSHOTS - 1).astype(np.int64)
 
 
-def make_catalog(rng: np.random.Generator, tree: CategoryTree, n_visitors: int) -> Catalog:
-    n_items = max(MIN_ITEMS, round(n_visitors * ITEMS_PER_VISITOR))
+def make_catalog(rng: np.random.Generator, tree: CategoryTree) -> Catalog:
+    n_items = N_ITEMS
     # category sizes: heavy-tailed, mostly leaves
     size_w = rng.pareto(1.0, tree.n) + 0.2
     size_w = np.where(tree.is_leaf, size_w, size_w * INNER_ITEM_SHARE * 3)
@@ -70,22 +77,30 @@ def make_catalog(rng: np.random.Generator, tree: CategoryTree, n_visitors: int) 
     cat_start = np.searchsorted(cat, nodes, side="left")
     cat_count = np.searchsorted(cat, nodes, side="right") - cat_start
 
-    base_w = rng.lognormal(0.0, POPULARITY_SIGMA, n_items)
+    sellable = rng.random(n_items) < SELLABLE_SHARE
+    base_w = np.where(sellable, rng.lognormal(0.0, POPULARITY_SIGMA, n_items), 0.0)
     cat_pop = np.bincount(cat, weights=base_w, minlength=tree.n)
 
-    # weekly popularity trends: log random walk, plus late launches
-    steps = rng.normal(0.0, TREND_STEP_SIGMA, (N_SNAPSHOTS, n_items))
+    # weekly popularity: log random walk; items launched and withdrawn during the period
+    steps = rng.normal(0.0, TREND_STEP_SIGMA, (N_SNAPSHOTS, n_items)).astype(np.float32)
     steps[0] = 0.0
-    w = np.exp(np.cumsum(steps, axis=0))
-    launched = rng.random(n_items) < LAUNCH_SHARE
-    launch_epoch = np.where(launched, rng.integers(1, N_SNAPSHOTS, n_items), 0)
-    w *= np.where(np.arange(N_SNAPSHOTS)[:, None] < launch_epoch[None, :], 0.03, 1.0)
-    w *= base_w[None, :]
-    cum = np.cumsum(w, axis=1)
-    del w, steps
+    w = np.exp(np.cumsum(steps, axis=0, dtype=np.float32))
+    del steps
+    launch = np.where(rng.random(n_items) < LAUNCH_SHARE, rng.integers(1, N_SNAPSHOTS, n_items), 0)
+    retire = np.where(
+        rng.random(n_items) < RETIRE_SHARE,
+        launch + 1 + (rng.random(n_items) * (N_SNAPSHOTS - 1 - launch)).astype(np.int64),
+        N_SNAPSHOTS,
+    )
+    epoch = np.arange(N_SNAPSHOTS)[:, None]
+    outside = (epoch < launch[None, :]) | (epoch >= retire[None, :])
+    w[outside] *= OUTSIDE_WINDOW_WEIGHT
+    del outside
+    w *= base_w[None, :].astype(np.float32)
+    cum = np.cumsum(w, axis=1, dtype=np.float64)
+    del w
 
-    id_space = round(n_items * ITEM_ID_SPACE_FACTOR)
-    ids = rng.choice(id_space, size=n_items, replace=False).astype(np.int64)
+    ids = rng.choice(ITEM_ID_SPACE, size=n_items, replace=False).astype(np.int64)
     price = np.maximum(1, np.round(rng.lognormal(np.log(4000.0), 1.1, n_items) / 12.0) * 12)
     return Catalog(
         ids=ids,
@@ -96,4 +111,5 @@ def make_catalog(rng: np.random.Generator, tree: CategoryTree, n_visitors: int) 
         cat_pop=cat_pop,
         cum=cum,
         price=price.astype(np.int64),
+        launch=launch,
     )

@@ -28,14 +28,19 @@ from ._common import (
     seg_rank,
     seg_starts,
     sigmoid,
+    to_real_time,
 )
 from ._tree import CategoryTree, siblings_table
 
 # --- visitor activity (calibrated: mean ~1.96 events, median 1, p99 ~13) ---
 SESS_MU, SESS_SIGMA = -2.8, 1.8  # sessions - 1 ~ Poisson(exp(mu + sigma * z))
-LEN_MU, LEN_SIGMA, LEN_RHO = -2.1, 1.3, 0.55  # events/session - 1 ~ Poisson(...)
+LEN_MU, LEN_SIGMA, LEN_RHO = -1.95, 1.3, 0.55  # events/session - 1 ~ Poisson(...)
 MAX_SESSIONS, MAX_SESSION_LEN, MAX_VISITOR_VIEWS = 40, 60, 220
-REPEAT_VIEW_P = 0.2  # re-view the previous item of the session
+REPEAT_VIEW_P = 0.4  # re-view the previous item of the session
+# --- time: gaps inside a visit (lognormal, real median ~1 minute) and between visits
+# (lognormal in "activity time", real median ~1.8 days, p90 ~35 days)
+IN_GAP_MEDIAN_S, IN_GAP_SIGMA = 65.0, 1.5
+BETWEEN_GAP_MEDIAN_H, BETWEEN_GAP_SIGMA = 40.0, 2.6
 PREF_SHARE = 0.88  # share of views inside the visitor's preferred categories
 SECOND_PREF_P, SECOND_PREF_SHARE = 0.5, 0.35
 # --- funnel (viewers -> carters ~2.7 %, carters -> buyers ~31 %) ---
@@ -43,10 +48,14 @@ SECOND_PREF_P, SECOND_PREF_SHARE = 0.5, 0.35
 CART_C0, CART_VIEWS, CART_SESS, CART_NOISE = -4.72, 0.95, 0.6, 0.9
 CARTS_EXTRA_MU = 0.33  # carts per carter: 1 + Poisson(mu + 0.25 * log(views))
 # logit P(buy | carter), same form; the hidden intent is shared with the cart decision
-BUY_C0, BUY_SESS, BUY_VIEWS, BUY_NOISE = -2.5, 0.7, 0.3, 0.9
-EXTRA_BASKET_CONVERT_P = 0.6  # further carts of a buyer that also end in a basket
+BUY_C0, BUY_SESS, BUY_VIEWS, BUY_NOISE = -2.42, 0.7, 0.3, 0.9
 SAME_SESSION_BUY_P = 0.6  # otherwise the buyer returns ~1.5 days after the cart to buy
-BASKET_SIZE_P = np.array([0.78, 0.14, 0.055, 0.025])
+SKIP_CART_P = 0.13  # buyers who never use the cart (real sample: 12.8 % of buyers)
+# Repeat purchases are rare for a typical buyer (real sample: 1 of 40 transaction ids) but a
+# few heavy buyers make many, which brings transaction ids per visitor to the full data's.
+REPEAT_BUYER_P, REPEAT_EXTRA_MEAN, REPEAT_GAP_DAYS = 0.01, 0.4, 12.0
+HEAVY_BUYER_P, HEAVY_GAP_DAYS = 0.008, 0.95
+BASKET_SIZE_P = np.array([0.945, 0.035, 0.013, 0.007])
 EXTRA_FROM_VIEWS_P = 0.7
 PAIR_PARTNER_P = 0.6
 DUPLICATE_SHARE = 0.0002
@@ -114,31 +123,33 @@ def simulate(rng: np.random.Generator, tree: CategoryTree, cat: Catalog, n_visit
     s_vis = np.repeat(np.arange(n_v), n_sess)
     s_len = np.minimum(1 + rng.poisson(len_rate[s_vis]), MAX_SESSION_LEN)
     n_s = len(s_vis)
-    # events inside a session: gaps of ~1 minute (always < 30 minutes)
+    # events inside a session: lognormal gaps around a minute (always < 30 minutes)
     e_sess = np.repeat(np.arange(n_s), s_len)
-    gap = np.minimum(SECOND_MS * 2 + rng.exponential(55 * SECOND_MS, len(e_sess)), 25 * MINUTE_MS)
+    gap = rng.lognormal(np.log(IN_GAP_MEDIAN_S * SECOND_MS), IN_GAP_SIGMA, len(e_sess))
+    long = gap > 28 * MINUTE_MS
+    gap[long] = rng.uniform(SECOND_MS, 28 * MINUTE_MS, long.sum())
     first_in_sess = seg_starts(s_len)
     gap[first_in_sess] = 0
     e_off = seg_cumsum(gap.astype(np.int64), s_len)
     s_dur = e_off[first_in_sess + s_len - 1]
-    # gaps between sessions: same day, days later, or a long break (churn and return)
-    kind = rng.random(n_s)
-    between = np.where(
-        kind < 0.55,
-        rng.exponential(6 * HOUR_MS, n_s),
-        np.where(kind < 0.88, rng.exponential(5 * DAY_MS, n_s), rng.exponential(35 * DAY_MS, n_s)),
-    )
+    # gaps between sessions, in activity time: lognormal (hours to months)
+    between = rng.lognormal(np.log(BETWEEN_GAP_MEDIAN_H * HOUR_MS), BETWEEN_GAP_SIGMA, n_s)
+    between = np.minimum(between, 120 * DAY_MS)
     s_gap = np.empty(n_s, dtype=np.int64)
     s_gap[1:] = s_dur[:-1] + 31 * MINUTE_MS + between[1:].astype(np.int64)
     first_sess = seg_starts(n_sess)
     s_gap[first_sess] = 0
     s_off = seg_cumsum(s_gap, n_sess)
-    v_len = s_off[first_sess + n_sess - 1] + s_dur[first_sess + n_sess - 1]
-    # place the whole visit history inside the period when it fits; longer ones are cut at the end
+    v_len = s_off[first_sess + n_sess - 1]
+    # place the whole visit history inside the period when it fits (in activity time, then
+    # mapped to real time so that session starts follow the daily and weekly rhythm); longer
+    # histories are cut at the end
     room = np.where(v_len < SPAN_MS, SPAN_MS - v_len, SPAN_MS)
-    v_start = T_MIN + (rng.random(n_v) * room).astype(np.int64)
+    v_start = (rng.random(n_v) * room).astype(np.int64)
+    s_ts = to_real_time(np.minimum(v_start[s_vis] + s_off, SPAN_MS + 1))
+    s_ts[v_start[s_vis] + s_off > SPAN_MS] = T_MAX + 1
     e_vis = s_vis[e_sess]
-    e_ts = v_start[e_vis] + s_off[e_sess] + e_off
+    e_ts = s_ts[e_sess] + e_off
     # per visitor cap on views (keeps normal visitors far below the bot threshold)
     rank = seg_rank(e_vis)
     keep = (e_ts <= T_MAX) & (rank < MAX_VISITOR_VIEWS)
@@ -211,10 +222,8 @@ def simulate(rng: np.random.Generator, tree: CategoryTree, cat: Catalog, n_visit
     )
     is_buyer = rng.random(len(carters)) < p_buy
     c_start = seg_starts(n_carts)
-    converts = np.repeat(is_buyer, n_carts) & (rng.random(len(c_vis)) < EXTRA_BASKET_CONVERT_P)
-    sure = pick_in_segment(rng, c_start[is_buyer], n_carts[is_buyer])
-    converts[sure] = True
-    b_cart = np.flatnonzero(converts)
+    # the first basket of every buyer comes from one of their carts
+    b_cart = np.sort(pick_in_segment(rng, c_start[is_buyer], n_carts[is_buyer]))
     n_b = len(b_cart)
     same = rng.random(n_b) < SAME_SESSION_BUY_P
     delay = np.where(
@@ -225,20 +234,52 @@ def simulate(rng: np.random.Generator, tree: CategoryTree, cat: Catalog, n_visit
     b_ts = c_ts[b_cart] + delay
     # baskets of planted pairs: the buyer viewed and carted item A
     if len(pairs):
-        pair_share = float(np.clip(3.0 * len(pairs) / max(n_b, 1), 0.04, 0.12))
+        pair_share = float(np.clip(6.0 * len(pairs) / max(n_b, 1), 0.04, 0.15))
         is_pair = rng.random(n_b) < pair_share
         e_item[c_anchor[b_cart[is_pair]]] = pairs[rng.integers(0, len(pairs), is_pair.sum()), 0]
     c_item = e_item[c_anchor]
-    b_ok = b_ts <= T_MAX - 30 * SECOND_MS
-    b_cart, b_ts, same = b_cart[b_ok], b_ts[b_ok], same[b_ok]
-    n_b = len(b_cart)
     b_vis = c_vis[b_cart]
+    b_item = c_item[b_cart]
+    # later baskets: a few repeat buyers and very few heavy buyers; each later purchase is
+    # its own visit (view, usually a cart, then the purchase)
+    # heavy buyers: a fixed share of buyers (not a random count, which would swing the totals
+    # of a small dataset), buying about every HEAVY_GAP_DAYS until the end of the period
+    heavy = np.zeros(n_b, dtype=bool)
+    heavy[rng.permutation(n_b)[: round(HEAVY_BUYER_P * n_b)]] = True
+    remaining = np.maximum(T_MAX - b_ts, 0) / (HEAVY_GAP_DAYS * DAY_MS)
+    n_extra = np.where(
+        heavy,
+        rng.poisson(remaining),
+        np.where(rng.random(n_b) < REPEAT_BUYER_P, 1 + rng.poisson(REPEAT_EXTRA_MEAN, n_b), 0),
+    )
+    x_b = np.repeat(np.arange(n_b), n_extra)
+    x_gap = (
+        rng.exponential(np.where(heavy[x_b], HEAVY_GAP_DAYS, REPEAT_GAP_DAYS) * DAY_MS).astype(
+            np.int64
+        )
+        + 40 * MINUTE_MS
+    )
+    x_ts = b_ts[x_b] + seg_cumsum(x_gap, n_extra)
+    x_vis = b_vis[x_b]
+    x_item = cat.sample(rng, pref1[x_vis], x_ts)
+    b_vis = np.concatenate([b_vis, x_vis])
+    b_ts = np.concatenate([b_ts, x_ts])
+    b_item = np.concatenate([b_item, x_item])
+    same = np.concatenate([same, np.zeros(len(x_b), dtype=bool)])
+    is_later = np.concatenate([np.zeros(n_b, dtype=bool), np.ones(len(x_b), dtype=bool)])
+    b_ok = b_ts <= T_MAX - 30 * SECOND_MS
+    b_vis, b_ts, b_item, same, is_later = (a[b_ok] for a in (b_vis, b_ts, b_item, same, is_later))
+    n_b = len(b_vis)
+    # buyers who never use the cart: all their cart events are dropped below
+    skip_cart = np.zeros(n_v, dtype=bool)
+    buyers = np.unique(b_vis)
+    skip_cart[rng.permutation(buyers)[: round(SKIP_CART_P * len(buyers))]] = True
 
     # basket lines: primary item (the carted one) + extra items
     b_k = rng.choice(4, size=n_b, p=BASKET_SIZE_P) + 1
     l_b = np.repeat(np.arange(n_b), b_k)
     l_pos = seg_rank(l_b)
-    l_item = np.repeat(c_item[b_cart], b_k)
+    l_item = np.repeat(b_item, b_k)
     l_viewed = np.ones(len(l_b), dtype=bool)
     extra = np.flatnonzero(l_pos > 0)
     from_views = rng.random(len(extra)) < EXTRA_FROM_VIEWS_P
@@ -286,15 +327,22 @@ def simulate(rng: np.random.Generator, tree: CategoryTree, cat: Catalog, n_visit
     )
     txn_id = rng.permutation(n_b).astype(np.int64)
     l_vis = b_vis[l_b]
-    # support events: re-view and re-cart before a later-session purchase, carts of extra items
+    # support events: re-view and re-cart before a later-session purchase, carts of extra items;
+    # every later purchase has its view and (unless the buyer skips the cart) its cart
     primary = l_pos == 0
     delayed = ~same[l_b]
-    sv = (primary & delayed & (rng.random(n_l) < 0.7)) | (
+    later = is_later[l_b]
+    sv = (primary & (later | (delayed & (rng.random(n_l) < 0.7)))) | (
         ~primary & ~l_viewed & (rng.random(n_l) < 0.45)
     )
-    sc = (primary & delayed & (rng.random(n_l) < 0.5)) | (~primary & (rng.random(n_l) < 0.6))
+    sc = (primary & (later | (delayed & (rng.random(n_l) < 0.5)))) | (
+        ~primary & (rng.random(n_l) < 0.6)
+    )
+    sc &= ~skip_cart[l_vis]
     sv_ts = b_ts[l_b[sv]] - rng.integers(90 * SECOND_MS, 6 * MINUTE_MS, sv.sum())
     sc_ts = b_ts[l_b[sc]] - rng.integers(5 * SECOND_MS, 80 * SECOND_MS, sc.sum())
+    keep_c = ~skip_cart[c_vis]
+    c_vis, c_ts, c_item = c_vis[keep_c], c_ts[keep_c], c_item[keep_c]
 
     # ------------------------------------------------------------------ bots (crawler-like)
     bot_parts = []

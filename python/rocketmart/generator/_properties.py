@@ -87,10 +87,13 @@ def _later_rows(rng, items: np.ndarray, first: np.ndarray, counts: np.ndarray):
     return key // N_SNAPSHOTS, key % N_SNAPSHOTS
 
 
-def make_properties(rng: np.random.Generator, tree: CategoryTree, cat: Catalog) -> Properties:
+def make_properties(
+    rng: np.random.Generator, tree: CategoryTree, cat: Catalog, describe: np.ndarray
+) -> Properties:
+    """Property rows for the catalogue items flagged in ``describe`` (bool per item)."""
     n = cat.n
     u = rng.random(n)
-    has_props = u >= NEVER_CATEGORISED_SHARE
+    has_props = (u >= NEVER_CATEGORISED_SHARE) & describe
     has_cat = has_props & (u >= NEVER_CATEGORISED_SHARE + NO_CATEGORY_SHARE)
     late = rng.random(n) < LATE_FIRST_SNAPSHOT_SHARE
     first = np.where(late, rng.integers(1, N_SNAPSHOTS, n), 0)

@@ -6,14 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import FULL_SCALE_VISITORS
-
 # Real tree: 1,669 categories (ids 0..1698), 25 roots, depth counts per level.
 REAL_LEVEL_COUNTS = np.array([25, 174, 702, 665, 90, 13])
 REAL_N_CATEGORIES = int(REAL_LEVEL_COUNTS.sum())
 REAL_ID_SPACE = 1699
 MIN_LEVEL_COUNTS = np.array([3, 6, 12, 10])  # keeps >= 4 levels (depth >= 3) at any scale
-MIN_CATEGORIES = 60
 
 
 @dataclass(frozen=True)
@@ -31,9 +28,10 @@ class CategoryTree:
 
 
 def n_categories_for(n_visitors: int) -> int:
-    scale = min(n_visitors / FULL_SCALE_VISITORS, 1.0)
-    n = round(REAL_N_CATEGORIES * np.sqrt(scale))
-    return int(np.clip(n, MIN_CATEGORIES, REAL_N_CATEGORIES))
+    """The full-size tree whatever the visitor count: a small dataset is a small sample of a
+    big shop (the real 5,000-visitor sample touches categories of the whole tree)."""
+    del n_visitors
+    return REAL_N_CATEGORIES
 
 
 def level_counts_for(n_cat: int) -> np.ndarray:
