@@ -84,19 +84,7 @@ def build_matrix(
             "weight": interactions["event_type"].map(weights).fillna(0.0).to_numpy(float),
         }
     )
-    pairs = frame.groupby(["visitor_id", "item_id"], sort=True, as_index=False)["weight"].sum()
-    pairs = pairs[pairs["weight"] > 0]
-    if len(pairs):
-        n_items = pairs.groupby("visitor_id")["item_id"].transform("size")
-        upper = np.inf if max_items_per_visitor is None else max_items_per_visitor
-        pairs = pairs[(n_items <= upper) & (n_items >= min_items_per_visitor)]
-    visitor_ids, visitor_index = np.unique(pairs["visitor_id"].to_numpy(), return_inverse=True)
-    item_ids, item_index = np.unique(pairs["item_id"].to_numpy(), return_inverse=True)
-    matrix = sparse.csr_matrix(
-        (np.log1p(pairs["weight"].to_numpy()).astype(np.float32), (visitor_index, item_index)),
-        shape=(visitor_ids.size, item_ids.size),
-    )
-    return InteractionMatrix(matrix=matrix, visitor_ids=visitor_ids, item_ids=item_ids)
+    return _matrix(frame, max_items_per_visitor, min_items_per_visitor)
 
 
 def fit(
@@ -352,3 +340,117 @@ def recommend_per_tier(
     parts.append(recommend(models[None], rest, n, exclude).assign(model="global"))
     result = pd.concat(parts, ignore_index=True)
     return result.sort_values(["visitor_id", "rank"], kind="stable").reset_index(drop=True)
+
+
+SEARCH_COLUMNS = [
+    "factors",
+    "regularization",
+    "iterations",
+    "hit_rate_at_k",
+    "mrr_at_k",
+    "n_evaluated",
+    "is_chosen",
+]
+
+
+def search_table(
+    interactions: pd.DataFrame,
+    cutoff,
+    validation_days: int,
+    grid: dict[str, tuple] | None = None,
+    k: int = 10,
+    weights: dict[str, float] | None = None,
+    max_items_per_visitor: int | None = None,
+    min_items_per_visitor: int = 2,
+) -> pd.DataFrame:
+    """:func:`search_hyperparameters` as one row per grid point, the chosen one flagged.
+
+    Columns SEARCH_COLUMNS; exactly one row has ``is_chosen`` (the first grid point when
+    the validation window has no evaluable visitor).
+    """
+    grid = DEFAULT_GRID if grid is None else grid
+    best, scores = search_hyperparameters(
+        interactions,
+        cutoff,
+        validation_days,
+        grid=grid,
+        k=k,
+        weights=weights,
+        max_items_per_visitor=max_items_per_visitor,
+        min_items_per_visitor=min_items_per_visitor,
+    )
+    names = ["factors", "regularization", "iterations"]
+    if scores.empty:
+        scores = pd.DataFrame(
+            [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
+        )
+        for column in ["hit_rate_at_k", "mrr_at_k"]:
+            scores[column] = np.nan
+        scores["n_evaluated"] = 0
+    chosen = (
+        (scores["factors"] == best["factors"])
+        & np.isclose(scores["regularization"], best["regularization"])
+        & (scores["iterations"] == best["iterations"])
+    )
+    # the first match only (a grid never repeats a point, but stay exact)
+    scores["is_chosen"] = chosen & (chosen.cumsum() == 1)
+    scores["factors"] = scores["factors"].astype(np.int64)
+    scores["iterations"] = scores["iterations"].astype(np.int64)
+    scores["n_evaluated"] = scores["n_evaluated"].astype(np.int64)
+    return scores[SEARCH_COLUMNS].reset_index(drop=True)
+
+
+def matrix_from_weights(
+    pairs: pd.DataFrame,
+    max_items_per_visitor: int | None = None,
+    min_items_per_visitor: int = 1,
+) -> InteractionMatrix:
+    """The :func:`build_matrix` matrix from already summed pairs (visitor_id, item_id,
+    weight = sum of the event-type weights of the pair's events): value = log1p(weight)."""
+    frame = pd.DataFrame(
+        {
+            "visitor_id": pairs["visitor_id"].to_numpy(dtype=np.int64),
+            "item_id": pairs["item_id"].to_numpy(dtype=np.int64),
+            "weight": pairs["weight"].to_numpy(dtype=np.float64),
+        }
+    )
+    return _matrix(frame, max_items_per_visitor, min_items_per_visitor)
+
+
+def _matrix(
+    frame: pd.DataFrame, max_items_per_visitor: int | None, min_items_per_visitor: int
+) -> InteractionMatrix:
+    """Weighted pairs (visitor_id, item_id, weight) -> log1p-valued CSR matrix."""
+    pairs = frame.groupby(["visitor_id", "item_id"], sort=True, as_index=False)["weight"].sum()
+    pairs = pairs[pairs["weight"] > 0]
+    if len(pairs):
+        n_items = pairs.groupby("visitor_id")["item_id"].transform("size")
+        upper = np.inf if max_items_per_visitor is None else max_items_per_visitor
+        pairs = pairs[(n_items <= upper) & (n_items >= min_items_per_visitor)]
+    visitor_ids, visitor_index = np.unique(pairs["visitor_id"].to_numpy(), return_inverse=True)
+    item_ids, item_index = np.unique(pairs["item_id"].to_numpy(), return_inverse=True)
+    matrix = sparse.csr_matrix(
+        (np.log1p(pairs["weight"].to_numpy()).astype(np.float32), (visitor_index, item_index)),
+        shape=(visitor_ids.size, item_ids.size),
+    )
+    return InteractionMatrix(matrix=matrix, visitor_ids=visitor_ids, item_ids=item_ids)
+
+
+def candidates(
+    pairs: pd.DataFrame,
+    visitor_ids: np.ndarray,
+    n: int,
+    params: dict,
+    max_items_per_visitor: int | None = None,
+    min_items_per_visitor: int = 2,
+    random_state: int = 42,
+) -> pd.DataFrame:
+    """ALS candidates of one cutoff: fit on ``pairs`` (visitor_id, item_id, weight, all at
+    or before the cutoff), then the top ``n`` items per visitor of ``visitor_ids`` that the
+    visitor never had (their own pairs are excluded). Visitors outside the fitted matrix
+    (fewer than ``min_items_per_visitor`` items, or bot-like) get no rows."""
+    matrix = matrix_from_weights(pairs, max_items_per_visitor, min_items_per_visitor)
+    model = fit(matrix, random_state=random_state, **params)
+    asked = np.asarray(visitor_ids, dtype=np.int64)
+    seen = pairs.loc[pairs["visitor_id"].isin(asked), ["visitor_id", "item_id"]]
+    return recommend(model, asked, n, exclude=seen)

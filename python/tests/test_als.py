@@ -169,3 +169,41 @@ def test_fit_does_not_warn_about_blas_threads():
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         als.fit(als.build_matrix(planted_interactions()), factors=2, iterations=2)
+
+
+def test_matrix_from_weights_matches_build_matrix():
+    events = planted_interactions()
+    weights = {"view": 1.0}
+    pairs = events.assign(weight=1.0).groupby(["visitor_id", "item_id"], as_index=False)["weight"]
+    from_pairs = als.matrix_from_weights(pairs.sum(), min_items_per_visitor=2)
+    from_events = als.build_matrix(events, weights, min_items_per_visitor=2)
+    assert (from_pairs.matrix != from_events.matrix).nnz == 0
+    assert from_pairs.visitor_ids.tolist() == from_events.visitor_ids.tolist()
+
+
+def test_candidates_exclude_own_items_and_stay_in_taste_group():
+    events = planted_interactions()
+    pairs = events.assign(weight=1.0).groupby(["visitor_id", "item_id"], as_index=False)["weight"]
+    pairs = pairs.sum()
+    params = {"factors": 4, "regularization": 0.1, "iterations": 10}
+    lists = als.candidates(pairs, np.array([0, 119, 999]), n=3, params=params)
+    assert sorted(lists["visitor_id"].unique().tolist()) == [0, 119]  # 999 is unknown
+    assert lists.groupby("visitor_id")["rank"].apply(list).tolist() == [[1, 2, 3], [1, 2, 3]]
+    seen = set(map(tuple, pairs[["visitor_id", "item_id"]].to_numpy().tolist()))
+    assert not any((v, i) in seen for v, i in lists[["visitor_id", "item_id"]].to_numpy().tolist())
+    # visitor 0 likes items 100..111, visitor 119 items 200..211
+    assert lists.loc[lists["visitor_id"] == 0, "item_id"].between(100, 111).all()
+    assert lists.loc[lists["visitor_id"] == 119, "item_id"].between(200, 211).all()
+
+
+def test_search_table_flags_exactly_one_chosen_point():
+    grid = {"factors": (2, 4), "regularization": (0.1,), "iterations": (5,)}
+    events = planted_interactions()
+    table = als.search_table(events, "2015-06-21", validation_days=5, grid=grid, k=5)
+    assert list(table.columns) == als.SEARCH_COLUMNS
+    assert len(table) == 2 and int(table["is_chosen"].sum()) == 1
+    best = table.sort_values(["hit_rate_at_k", "mrr_at_k"], ascending=False, kind="stable").iloc[0]
+    assert bool(best["is_chosen"])
+    # nothing to validate on (the whole window is empty): the first grid point, still one row each
+    empty = als.search_table(planted_interactions(), "2015-05-01", validation_days=5, grid=grid)
+    assert empty["is_chosen"].tolist() == [True, False]

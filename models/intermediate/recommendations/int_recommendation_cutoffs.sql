@@ -36,7 +36,8 @@ cutoffs as (
         as_of_at as outcome_ends_at,
         {{ evaluation_k_values | max }} as list_length,
         [
-            'global_popularity', 'category_popularity', 'co_purchase', 'item_similarity', 'hybrid'
+            'global_popularity', 'category_popularity', 'co_purchase', 'item_similarity', 'hybrid',
+            'als'
         ] as recommenders,
         true as lists_only_returning_visitors
     from as_of

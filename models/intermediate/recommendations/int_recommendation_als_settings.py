@@ -1,0 +1,44 @@
+"""ALS hyper-parameters per cutoff, chosen on a validation window: see rocketmart.als."""
+
+import json
+
+import pandas as pd
+
+from rocketmart import als
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    grid = json.loads(dbt.config.get("als_grid"))
+    validation_days = int(dbt.config.get("test_days"))
+    max_items = int(dbt.config.get("max_items_per_visitor"))
+    weights = als.weights_from_seed(dbt.ref("event_type_weights").df())
+    als_cutoffs = dbt.ref("int_recommenders").filter("generator = 'als'").project("cutoff_name")
+    cutoffs = (
+        dbt.ref("int_recommendation_cutoffs")
+        .join(als_cutoffs.distinct(), "cutoff_name")
+        .order("cutoff_name")
+        .project("cutoff_name, cast(cutoff_at as varchar)")
+        .fetchall()
+    )
+    events = dbt.ref("int_events_enriched").project("visitor_id, item_id, event_type, event_at")
+    frames = []
+    # one search per cutoff that runs ALS, on that cutoff's events only: the validation
+    # window is the last validation_days before the cutoff, never after it
+    for name, cutoff_at in cutoffs:
+        training = events.filter(f"event_at <= timestamp '{cutoff_at}'").df()
+        table = als.search_table(
+            training,
+            cutoff_at,
+            validation_days,
+            grid={key: tuple(values) for key, values in grid.items()},
+            k=10,
+            weights=weights,
+            max_items_per_visitor=max_items,
+        )
+        table.insert(0, "cutoff_name", name)
+        frames.append(table.assign(validation_days=validation_days))
+    if not frames:
+        empty = {column: pd.Series([], dtype="float64") for column in als.SEARCH_COLUMNS}
+        return pd.DataFrame({"cutoff_name": pd.Series([], dtype="object"), **empty})
+    return pd.concat(frames, ignore_index=True)
