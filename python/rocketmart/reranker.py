@@ -277,3 +277,43 @@ def _template(pattern, first, second, fallback) -> pd.Series:
         middle, tail = rest.split("{1}")
         filled = head + first.fillna("") + middle + second.fillna("") + tail
     return filled.where(known, fallback).astype("string")
+
+
+KEY_COLUMNS = ("cutoff_name", "visitor_id", "item_id")
+LABEL_COLUMN = "is_new_interaction"
+COEFFICIENT_COLUMNS = ["feature", "mean", "scale", "coefficient", "n_train", "n_positive", "status"]
+
+
+def training_coefficients(frame: pd.DataFrame, random_state: int = 42) -> pd.DataFrame:
+    """The coefficient table of a re-ranker fitted on one cutoff's candidate features.
+
+    ``frame``: KEY_COLUMNS, the label ``is_new_interaction`` and every other column a
+    numeric feature (``*_log_rank`` columns are log ranks). Fitted with :func:`fit`
+    (standardised features, fixed seed) when the label has both classes: status
+    ``fitted``. Otherwise (too little data, e.g. a small sample) a fixed prior that ranks
+    by each generator's rank (coefficient -1 on every ``*_log_rank``, mean 0, scale 1):
+    status ``prior``. Adds n_train and n_positive to every row.
+    """
+    features = [c for c in frame.columns if c not in (*KEY_COLUMNS, LABEL_COLUMN)]
+    labels = frame[LABEL_COLUMN].fillna(False).astype(bool)
+    n_train, n_positive = len(frame), int(labels.sum())
+    if 0 < n_positive < n_train:
+        model = fit(
+            frame.assign(**{LABEL_COLUMN: labels.astype(int)}),
+            LABEL_COLUMN,
+            features,
+            random_state=random_state,
+        )
+        table = coefficient_table(model).assign(status="fitted")
+    else:
+        table = pd.DataFrame(
+            {
+                "feature": [*features, "(intercept)"],
+                "mean": 0.0,
+                "scale": 1.0,
+                "coefficient": [-1.0 if f.endswith("_log_rank") else 0.0 for f in features] + [0.0],
+            }
+        ).assign(status="prior")
+    table["n_train"] = n_train
+    table["n_positive"] = n_positive
+    return table[COEFFICIENT_COLUMNS]

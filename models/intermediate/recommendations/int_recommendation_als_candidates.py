@@ -8,7 +8,10 @@ from rocketmart import als
 def model(dbt, session):
     dbt.config(materialized="table")
     max_items = int(dbt.config.get("max_items_per_visitor"))
-    settings = dbt.ref("int_recommendation_als_settings").filter("is_chosen").df()
+    chosen = dbt.ref("int_recommendation_als_settings").filter("is_chosen").df()
+    recommenders = dbt.ref("int_recommenders")
+    als_cutoffs = recommenders.filter("generator = 'als'").project("cutoff_name").distinct()
+    als_cutoffs = sorted(name for (name,) in als_cutoffs.fetchall())
     cutoffs = dict(
         dbt.ref("int_recommendation_cutoffs").project("cutoff_name, list_length").fetchall()
     )
@@ -17,18 +20,19 @@ def model(dbt, session):
     )
     audience = dbt.ref("int_recommendation_audience").project("cutoff_name, visitor_id")
     frames = []
-    for row in settings.sort_values("cutoff_name").itertuples(index=False):
-        name = row.cutoff_name
-        params = {
-            "factors": int(row.factors),
-            "regularization": float(row.regularization),
-            "iterations": int(row.iterations),
-        }
+    # the values chosen at the evaluation cutoff, for every cutoff that runs ALS (none
+    # chosen: no evaluation cutoff runs ALS, so no ALS candidates anywhere)
+    params = chosen[["factors", "regularization", "iterations"]].to_dict("records")
+    for name in als_cutoffs if params else []:
         lists = als.candidates(
             pairs.filter(f"cutoff_name = '{name}'").df(),
             audience.filter(f"cutoff_name = '{name}'").df()["visitor_id"].to_numpy(),
             n=int(cutoffs[name]),
-            params=params,
+            params={
+                "factors": int(params[0]["factors"]),
+                "regularization": float(params[0]["regularization"]),
+                "iterations": int(params[0]["iterations"]),
+            },
             max_items_per_visitor=max_items,
         )
         frames.append(lists.assign(cutoff_name=name))

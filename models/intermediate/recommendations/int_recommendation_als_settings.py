@@ -1,7 +1,5 @@
 """ALS hyper-parameters per cutoff, chosen on a validation window: see rocketmart.als."""
 
-import json
-
 import pandas as pd
 
 from rocketmart import als
@@ -9,29 +7,39 @@ from rocketmart import als
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    grid = json.loads(dbt.config.get("als_grid"))
+    # the als_grid var, one comma-separated list per hyper-parameter (each config.get on
+    # its own line: dbt finds them statically)
+    factors = str(dbt.config.get("als_factors"))
+    regularization = str(dbt.config.get("als_regularization"))
+    iterations = str(dbt.config.get("als_iterations"))
+    grid = {
+        "factors": tuple(int(value) for value in factors.split(",")),
+        "regularization": tuple(float(value) for value in regularization.split(",")),
+        "iterations": tuple(int(value) for value in iterations.split(",")),
+    }
     validation_days = int(dbt.config.get("test_days"))
     max_items = int(dbt.config.get("max_items_per_visitor"))
     weights = als.weights_from_seed(dbt.ref("event_type_weights").df())
+    # searched once, at the evaluation cutoff; every ALS cutoff uses the values chosen there
     als_cutoffs = dbt.ref("int_recommenders").filter("generator = 'als'").project("cutoff_name")
     cutoffs = (
         dbt.ref("int_recommendation_cutoffs")
+        .filter("cutoff_name = 'evaluation'")
         .join(als_cutoffs.distinct(), "cutoff_name")
-        .order("cutoff_name")
         .project("cutoff_name, cast(cutoff_at as varchar)")
         .fetchall()
     )
     events = dbt.ref("int_events_enriched").project("visitor_id, item_id, event_type, event_at")
     frames = []
-    # one search per cutoff that runs ALS, on that cutoff's events only: the validation
-    # window is the last validation_days before the cutoff, never after it
+    # on the cutoff's events only: the validation window is the last validation_days
+    # before the cutoff, never after it
     for name, cutoff_at in cutoffs:
         training = events.filter(f"event_at <= timestamp '{cutoff_at}'").df()
         table = als.search_table(
             training,
             cutoff_at,
             validation_days,
-            grid={key: tuple(values) for key, values in grid.items()},
+            grid=grid,
             k=10,
             weights=weights,
             max_items_per_visitor=max_items,

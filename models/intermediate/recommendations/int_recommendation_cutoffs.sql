@@ -4,7 +4,11 @@
     same SQL:
       production  at the as-of time: the lists the marts and campaigns publish;
       evaluation  at as-of minus test_days: fitted on the training window, judged on
-                  the events of (cutoff_at, outcome_ends_at] (recommendation_evaluation).
+                  the events of (cutoff_at, outcome_ends_at] (recommendation_evaluation);
+      training    at as-of minus 2 x test_days: the generators' candidates and the
+                  events of (cutoff_at, outcome_ends_at] that the re-ranker learns from.
+    The re-ranker (recommender `reranked`) re-orders the candidates of the single-generator
+    recommenders of its cutoff, so those run wherever it does.
     A later cutoff (e.g. a campaign readout) is one more row here. -#}
 {% set top_n = var('top_n') %}
 {% set test_days = var('test_days') %}
@@ -22,7 +26,9 @@ cutoffs as (
         as_of_at as cutoff_at,
         cast(null as timestamp) as outcome_ends_at,
         {{ top_n }} as list_length,
-        ['hybrid'] as recommenders,
+        [
+            'hybrid', 'reranked', 'item_similarity', 'co_purchase', 'category_popularity', 'als'
+        ] as recommenders,
         false as lists_only_returning_visitors
     from as_of
 
@@ -37,8 +43,21 @@ cutoffs as (
         {{ evaluation_k_values | max }} as list_length,
         [
             'global_popularity', 'category_popularity', 'co_purchase', 'item_similarity', 'hybrid',
-            'als'
+            'als', 'reranked'
         ] as recommenders,
+        true as lists_only_returning_visitors
+    from as_of
+
+    union all
+
+    -- the re-ranker's training cutoff: one test window before the evaluation cutoff, its
+    -- labels are the events of (cutoff_at, outcome_ends_at] = up to the evaluation cutoff
+    select
+        'training' as cutoff_name,
+        as_of_at - interval '{{ 2 * test_days }} days' as cutoff_at,
+        as_of_at - interval '{{ test_days }} days' as outcome_ends_at,
+        {{ evaluation_k_values | max }} as list_length,
+        ['category_popularity', 'co_purchase', 'item_similarity', 'als', 'hybrid'] as recommenders,
         true as lists_only_returning_visitors
     from as_of
 ),

@@ -28,7 +28,10 @@ blends as (
         ('co_purchase', 'co_purchase', 1),
         ('als', 'als', 1),
         ('category_popularity', 'category_popularity', 1),
-        ('global_popularity', null, null)
+        ('global_popularity', null, null),
+        -- re-ranks the candidates of the single-generator recommenders of its cutoff
+        -- (int_recommendation_reranked_candidates): blends no generator here
+        ('reranked', null, null)
     ) as blend_rows (recommender, generator, weight)
 ),
 
