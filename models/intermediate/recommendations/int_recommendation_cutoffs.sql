@@ -7,12 +7,15 @@
                   the events of (cutoff_at, outcome_ends_at] (recommendation_evaluation);
       training    at as-of minus 2 x test_days: the generators' candidates and the
                   events of (cutoff_at, outcome_ends_at] that the re-ranker learns from.
+      readout     at as-of minus readout_days: campaign targets for campaign_readout
+                  (no recommender, only the audience and suppressions).
     The re-ranker (recommender `reranked`) re-orders the candidates of the single-generator
     recommenders of its cutoff, so those run wherever it does.
     A later cutoff (e.g. a campaign readout) is one more row here. -#}
 {% set top_n = var('top_n') %}
 {% set test_days = var('test_days') %}
 {% set evaluation_k_values = var('evaluation_k_values') %}
+{% set readout_days = var('readout_days') %}
 
 with
 
@@ -59,6 +62,20 @@ cutoffs as (
         {{ evaluation_k_values | max }} as list_length,
         ['category_popularity', 'co_purchase', 'item_similarity', 'als', 'hybrid'] as recommenders,
         true as lists_only_returning_visitors
+    from as_of
+
+    union all
+
+    -- campaign_readout: the campaigns' targets rebuilt readout_days before as-of (the
+    -- audience, bought items, bots, availability at that instant); outcomes up to as-of.
+    -- Targeting only: no recommender runs here
+    select
+        'readout' as cutoff_name,
+        as_of_at - interval '{{ readout_days }} days' as cutoff_at,
+        as_of_at as outcome_ends_at,
+        {{ top_n }} as list_length,
+        cast([] as varchar[]) as recommenders,
+        false as lists_only_returning_visitors
     from as_of
 ),
 
