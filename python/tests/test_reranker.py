@@ -180,3 +180,47 @@ def test_reasons_without_evidence_columns_use_generic_text():
     texts = reranker.reasons(model, wide)
     assert texts.iloc[1] == "viewed by the same visitors as your recent items"
     assert reranker.reasons(model, wide.iloc[:0]).empty
+
+
+def _candidate_frame(labels):
+    n = len(labels)
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "cutoff_name": "training",
+            "visitor_id": np.arange(n) // 4,
+            "item_id": np.arange(n),
+            "als_log_rank": rng.normal(size=n),
+            "category_share": rng.uniform(size=n),
+            "is_new_interaction": labels,
+        }
+    )
+
+
+def test_training_coefficients_fit_matches_predict():
+    labels = [True, False, False, False] * 10
+    frame = _candidate_frame(labels)
+    frame.loc[frame["is_new_interaction"], "category_share"] += 1.0  # a learnable signal
+    table = reranker.training_coefficients(frame)
+    assert list(table.columns) == reranker.COEFFICIENT_COLUMNS
+    assert table["feature"].tolist() == ["als_log_rank", "category_share", "(intercept)"]
+    assert set(table["status"]) == {"fitted"}
+    assert table["n_train"].iloc[0] == 40 and table["n_positive"].iloc[0] == 10
+    # the table scores like the fitted pipeline (what the SQL scoring relies on)
+    features = ["als_log_rank", "category_share"]
+    model = reranker.fit(frame.assign(y=frame["is_new_interaction"].astype(int)), "y", features)
+    coef = table.set_index("feature")
+    logit = coef.loc["(intercept)", "coefficient"] + sum(
+        coef.loc[f, "coefficient"] * (frame[f] - coef.loc[f, "mean"]) / coef.loc[f, "scale"]
+        for f in features
+    )
+    np.testing.assert_allclose(1 / (1 + np.exp(-logit)), reranker.predict(model, frame), atol=1e-9)
+
+
+def test_training_coefficients_single_class_falls_back_to_rank_prior():
+    table = reranker.training_coefficients(_candidate_frame([False] * 8))
+    assert set(table["status"]) == {"prior"}
+    coef = table.set_index("feature")["coefficient"]
+    assert coef["als_log_rank"] == -1.0 and coef["category_share"] == 0.0
+    empty = reranker.training_coefficients(_candidate_frame([]))
+    assert set(empty["status"]) == {"prior"} and (empty["n_train"] == 0).all()
