@@ -306,14 +306,63 @@ def training_coefficients(frame: pd.DataFrame, random_state: int = 42) -> pd.Dat
         )
         table = coefficient_table(model).assign(status="fitted")
     else:
-        table = pd.DataFrame(
-            {
-                "feature": [*features, "(intercept)"],
-                "mean": 0.0,
-                "scale": 1.0,
-                "coefficient": [-1.0 if f.endswith("_log_rank") else 0.0 for f in features] + [0.0],
-            }
-        ).assign(status="prior")
+        table = _prior_table(features)
     table["n_train"] = n_train
     table["n_positive"] = n_positive
     return table[COEFFICIENT_COLUMNS]
+
+
+NEXT_ITEM_KEYS = ("cutoff_name", "item_id", "candidate_item_id")
+NEXT_ITEM_LABELS = ("n_followed", "n_source_transitions")
+
+
+def next_item_coefficients(frame: pd.DataFrame, random_state: int = 42) -> pd.DataFrame:
+    """The coefficient table of the next-item re-ranker on one cutoff's candidates.
+
+    ``frame``: NEXT_ITEM_KEYS, ``n_followed`` (transitions source -> candidate) and
+    ``n_source_transitions`` (transitions from the source), every other column a feature.
+    Each row is a positive with weight n_followed and a negative with weight
+    n_source_transitions - n_followed, i.e. P(a transition from the source goes to the
+    candidate). Falls back to the rank prior of :func:`training_coefficients` without
+    both classes.
+    """
+    features = [c for c in frame.columns if c not in (*NEXT_ITEM_KEYS, *NEXT_ITEM_LABELS)]
+    followed = frame["n_followed"].to_numpy(dtype=np.float64)
+    not_followed = np.clip(
+        frame["n_source_transitions"].to_numpy(dtype=np.float64) - followed, 0, None
+    )
+    rows = pd.concat(
+        [
+            frame[features].assign(**{LABEL_COLUMN: True, "weight": followed}),
+            frame[features].assign(**{LABEL_COLUMN: False, "weight": not_followed}),
+        ],
+        ignore_index=True,
+    )
+    rows = rows[rows["weight"] > 0]
+    n_positive = int(followed.sum())
+    if n_positive > 0 and float(not_followed.sum()) > 0:
+        model = fit(
+            rows.assign(**{LABEL_COLUMN: rows[LABEL_COLUMN].astype(int)}),
+            LABEL_COLUMN,
+            features,
+            random_state=random_state,
+            weight="weight",
+        )
+        table = coefficient_table(model).assign(status="fitted")
+    else:
+        table = _prior_table(features)
+    table["n_train"] = int(len(frame))
+    table["n_positive"] = n_positive
+    return table[COEFFICIENT_COLUMNS]
+
+
+def _prior_table(features) -> pd.DataFrame:
+    """Coefficient -1 on every ``*_log_rank`` feature (mean 0, scale 1): rank order."""
+    return pd.DataFrame(
+        {
+            "feature": [*features, "(intercept)"],
+            "mean": 0.0,
+            "scale": 1.0,
+            "coefficient": [-1.0 if f.endswith("_log_rank") else 0.0 for f in features] + [0.0],
+        }
+    ).assign(status="prior")
