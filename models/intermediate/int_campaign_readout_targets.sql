@@ -60,15 +60,15 @@ item_history as (
         events.item_id,
         count(*) filter (
             where
-                events.event_type = 'view'
-                and events.event_at > cutoffs.cutoff_at - interval '{{ label_days }} days'
-                and events.event_at <= cutoffs.cutoff_at
+            events.event_type = 'view'
+            and events.event_at > cutoffs.cutoff_at - interval '{{ label_days }} days'
+            and events.event_at <= cutoffs.cutoff_at
         ) as n_recent_views,
         count(*) filter (
             where
-                events.event_type = 'transaction'
-                and events.event_at > cutoffs.cutoff_at - interval '{{ label_days }} days'
-                and events.event_at <= cutoffs.cutoff_at
+            events.event_type = 'transaction'
+            and events.event_at > cutoffs.cutoff_at - interval '{{ label_days }} days'
+            and events.event_at <= cutoffs.cutoff_at
         ) as n_recent_sales,
         count(*) filter (
             where events.event_type = 'transaction' and events.event_at > cutoffs.cutoff_at

@@ -28,9 +28,9 @@ coefficients as (
 model as (
     select
         {%- for feature in features %}
-        max(mean) filter (where feature = '{{ feature }}') as {{ feature }}_mean,
-        max(scale) filter (where feature = '{{ feature }}') as {{ feature }}_scale,
-        max(coefficient) filter (where feature = '{{ feature }}') as {{ feature }}_coefficient,
+            max(mean) filter (where feature = '{{ feature }}') as {{ feature }}_mean,
+            max(scale) filter (where feature = '{{ feature }}') as {{ feature }}_scale,
+            max(coefficient) filter (where feature = '{{ feature }}') as {{ feature }}_coefficient,
         {%- endfor %}
         max(coefficient) filter (where feature = '(intercept)') as intercept
     from coefficients
@@ -43,12 +43,12 @@ scored as (
         round(1 / (1 + exp(-(
             model.intercept
             {%- for feature in features %}
-            + coalesce(
-                model.{{ feature }}_coefficient
-                * (candidate_features.{{ feature }} - model.{{ feature }}_mean)
-                / nullif(model.{{ feature }}_scale, 0),
-                0
-            )
+                + coalesce(
+                    model.{{ feature }}_coefficient
+                    * (candidate_features.{{ feature }} - model.{{ feature }}_mean)
+                    / nullif(model.{{ feature }}_scale, 0),
+                    0
+                )
             {%- endfor %}
         ))), 12) as score
     from candidate_features

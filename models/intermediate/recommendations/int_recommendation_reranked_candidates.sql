@@ -57,9 +57,9 @@ item_state as (
 model as (
     select
         {%- for feature in features %}
-        max(mean) filter (where feature = '{{ feature }}') as {{ feature }}_mean,
-        max(scale) filter (where feature = '{{ feature }}') as {{ feature }}_scale,
-        max(coefficient) filter (where feature = '{{ feature }}') as {{ feature }}_coefficient,
+            max(mean) filter (where feature = '{{ feature }}') as {{ feature }}_mean,
+            max(scale) filter (where feature = '{{ feature }}') as {{ feature }}_scale,
+            max(coefficient) filter (where feature = '{{ feature }}') as {{ feature }}_coefficient,
         {%- endfor %}
         max(coefficient) filter (where feature = '(intercept)') as intercept
     from coefficients
@@ -74,15 +74,15 @@ contributions as (
         candidate_features.category_popularity_score,
         candidate_features.global_log_rank,
         {%- for feature in features %}
-        coalesce(
-            model.{{ feature }}_coefficient
-            * (candidate_features.{{ feature }} - model.{{ feature }}_mean)
-            / nullif(model.{{ feature }}_scale, 0),
-            0
-        ) as {{ feature }}_part,
+            coalesce(
+                model.{{ feature }}_coefficient
+                * (candidate_features.{{ feature }} - model.{{ feature }}_mean)
+                / nullif(model.{{ feature }}_scale, 0),
+                0
+            ) as {{ feature }}_part,
         {%- endfor %}
         {%- for generator in generators %}
-        candidate_features.{{ generator }}_score > 0 as is_{{ generator }}_proposed,
+            candidate_features.{{ generator }}_score > 0 as is_{{ generator }}_proposed,
         {%- endfor %}
         model.intercept
     from candidate_features
@@ -100,26 +100,28 @@ scored as (
         round(1 / (1 + exp(-(
             intercept
             {%- for feature in features %}
-            + {{ feature }}_part
+                + {{ feature }}_part
             {%- endfor %}
         ))), 12) as score,
         -- the proposing generator with the largest share of the logit
         case greatest(
             {%- for generator in generators %}
-            case
-                when is_{{ generator }}_proposed
-                    then {{ generator }}_score_part + {{ generator }}_log_rank_part
-                        + {{ generator }}_reciprocal_rank_part
-            end,
+                case
+                    when is_{{ generator }}_proposed
+                        then
+                            {{ generator }}_score_part + {{ generator }}_log_rank_part
+                            + {{ generator }}_reciprocal_rank_part
+                end,
             {%- endfor %}
             global_log_rank_part + global_reciprocal_rank_part + popularity_log_part
         )
             {%- for generator in generators %}
-            when case
-                when is_{{ generator }}_proposed
-                    then {{ generator }}_score_part + {{ generator }}_log_rank_part
-                        + {{ generator }}_reciprocal_rank_part
-            end then '{{ generator }}'
+                when case
+                    when is_{{ generator }}_proposed
+                        then
+                            {{ generator }}_score_part + {{ generator }}_log_rank_part
+                            + {{ generator }}_reciprocal_rank_part
+                end then '{{ generator }}'
             {%- endfor %}
             else 'global_popularity'
         end as reason_generator
@@ -214,17 +216,20 @@ explained as (
         ranked.item_id,
         ranked.score,
         case ranked.reason_generator
-            when 'item_similarity' then concat(
-                'viewed with ', similarity_sources.source_item_id,
-                ' by ', similarity_sources.n_source, ' visitors'
-            )
-            when 'co_purchase' then concat(
-                'bought with ', co_purchase_sources.source_item_id,
-                ' in ', co_purchase_sources.n_source, ' orders'
-            )
-            when 'category_popularity' then concat(
-                'top seller in category ', item_state.category_id
-            )
+            when 'item_similarity'
+                then concat(
+                    'viewed with ', similarity_sources.source_item_id,
+                    ' by ', similarity_sources.n_source, ' visitors'
+                )
+            when 'co_purchase'
+                then concat(
+                    'bought with ', co_purchase_sources.source_item_id,
+                    ' in ', co_purchase_sources.n_source, ' orders'
+                )
+            when 'category_popularity'
+                then concat(
+                    'top seller in category ', item_state.category_id
+                )
             when 'als' then 'liked by visitors with similar taste'
             else concat('top seller in the shop (#', cast(round(exp(ranked.global_log_rank)) as bigint), ')')
         end as reason

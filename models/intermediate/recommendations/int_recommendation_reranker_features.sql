@@ -27,7 +27,10 @@ cutoffs as (
 
 candidates as (
     select * from {{ ref('int_recommendation_candidates') }}
-    where recommender in ('{{ generators | join("', '") }}')
+    where
+        recommender in (
+            '{{ generators | join("', '") }}'
+        )
 ),
 
 audience as (
@@ -110,7 +113,7 @@ global_candidates as (
     inner join global_top
         on
             audience.cutoff_name = global_top.cutoff_name
-            and global_top.available_rank <= reranker_cutoffs.list_length
+            and reranker_cutoffs.list_length >= global_top.available_rank
     anti join suppressions as already_bought
         on
             audience.cutoff_name = already_bought.cutoff_name
@@ -125,12 +128,13 @@ generator_features as (
         visitor_id,
         item_id,
         {%- for generator in generators %}
-        coalesce(max(score) filter (where recommender = '{{ generator }}'), 0) as {{ generator }}_score,
-        ln(coalesce(min(rank) filter (where recommender = '{{ generator }}'), {{ missing_rank }}))
-            as {{ generator }}_log_rank,
-        coalesce(1.0 / min(rank) filter (where recommender = '{{ generator }}'), 0)
-            as {{ generator }}_reciprocal_rank,
+            coalesce(max(score) filter (where recommender = '{{ generator }}'), 0) as {{ generator }}_score,
+            ln(coalesce(min(rank) filter (where recommender = '{{ generator }}'), {{ missing_rank }}))
+                as {{ generator }}_log_rank,
+            coalesce(1.0 / min(rank) filter (where recommender = '{{ generator }}'), 0)
+                as {{ generator }}_reciprocal_rank,
         {%- endfor %}
+        count(*) as n_proposing_generators
     from candidates
     group by cutoff_name, visitor_id, item_id
 ),
@@ -185,11 +189,11 @@ features as (
         pool.visitor_id,
         pool.item_id,
         {%- for generator in generators %}
-        coalesce(generator_features.{{ generator }}_score, 0) as {{ generator }}_score,
-        coalesce(generator_features.{{ generator }}_log_rank, ln({{ missing_rank }}))
-            as {{ generator }}_log_rank,
-        coalesce(generator_features.{{ generator }}_reciprocal_rank, 0)
-            as {{ generator }}_reciprocal_rank,
+            coalesce(generator_features.{{ generator }}_score, 0) as {{ generator }}_score,
+            coalesce(generator_features.{{ generator }}_log_rank, ln({{ missing_rank }}))
+                as {{ generator }}_log_rank,
+            coalesce(generator_features.{{ generator }}_reciprocal_rank, 0)
+                as {{ generator }}_reciprocal_rank,
         {%- endfor %}
         ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
         coalesce(1.0 / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
@@ -255,9 +259,9 @@ final as (
         item_id,
         -- features
         {%- for generator in generators %}
-        {{ generator }}_score,
-        {{ generator }}_log_rank,
-        {{ generator }}_reciprocal_rank,
+            {{ generator }}_score,
+            {{ generator }}_log_rank,
+            {{ generator }}_reciprocal_rank,
         {%- endfor %}
         global_log_rank,
         global_reciprocal_rank,
