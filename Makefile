@@ -26,7 +26,12 @@ DASHBOARD_PORT ?= 8501
 export ROCKETMART_RAW_DIR ?= $(RAW_DIR)
 export ROCKETMART_DB ?= $(DB)
 
-.PHONY: help setup lock data build run export dashboard lint format test test-dbt test-py bench calibration clean
+# Spark comparison fixtures (small: Spark's per-model overhead, not the data, sets the time)
+SPARK_TEST_DIR := build/test-spark
+SPARK_TEST_VISITORS ?= 3000
+SPARK_STAMP := $(VENV)/.spark-installed-stamp
+
+.PHONY: help setup lock data build run export dashboard lint format test test-dbt test-py test-spark bench calibration clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -130,6 +135,24 @@ bench: $(BENCH_STAMP) ## Full-scale benchmark (see bench/README.md); writes benc
 calibration: setup ## Generated vs real 5,000-visitor sample: writes docs/calibration.md
 	$(BIN)/rocketmart calibrate --visitors 100000 --seed $(SEED) --full-scale --out docs/calibration.md \
 		--real $(SHARED_DATA)/events_sample_5000_visitors.csv
+
+$(SPARK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[spark]'
+	touch $(SPARK_STAMP)
+
+test-spark: setup $(SPARK_STAMP) ## Build small fixtures on Spark (needs Java 17) and compare every table with DuckDB
+	rm -rf $(SPARK_TEST_DIR) && mkdir -p $(SPARK_TEST_DIR)/real/raw
+	$(BIN)/rocketmart generate --out $(SPARK_TEST_DIR)/generated/raw --visitors $(SPARK_TEST_VISITORS) \
+		--seed $(SEED) --with-properties --bad-rows $(TEST_BAD_ROWS)
+	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/generated/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/generated.duckdb \
+		$(BIN)/dbt build --profiles-dir . --quiet
+	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(SPARK_TEST_DIR)/real/raw/events.csv
+	cp $(SHARED_DATA)/category_tree.csv $(SPARK_TEST_DIR)/real/raw/category_tree.csv
+	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/real/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/real.duckdb \
+		$(BIN)/dbt build --profiles-dir . --quiet
+	ROCKETMART_SPARK_DIR=$(abspath $(SPARK_TEST_DIR))/spark $(BIN)/python -m rocketmart.spark_compare \
+		$(SPARK_TEST_DIR)/generated.duckdb $(SPARK_TEST_DIR)/real.duckdb
+
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
 	rm -rf build target logs dbt_packages .pytest_cache .ruff_cache

@@ -9,6 +9,11 @@
     (epoch({{ end_at }}) - epoch({{ start_at }})) / 86400.0
 {%- endmacro %}
 
+{#- the same double operations as DuckDB's epoch() difference (no decimal literal: Spark
+    would divide in decimal and round) -#}
 {% macro spark__elapsed_days(start_at, end_at) -%}
-    (unix_micros({{ end_at }}) - unix_micros({{ start_at }})) / 86400000000.0
+    (
+        cast(unix_micros({{ end_at }}) as double) / 1000000
+        - cast(unix_micros({{ start_at }}) as double) / 1000000
+    ) / 86400
 {%- endmacro %}

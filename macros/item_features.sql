@@ -127,12 +127,12 @@
         split_cutoffs.{{ split }}_cutoff_at as cutoff_at,
         item_counts.{{ split }}_max_event_at as max_event_at_used,
         -- recency and age, in days before the cutoff
-        date_diff(
-            'second', item_counts.{{ split }}_max_event_at, split_cutoffs.{{ split }}_cutoff_at
-        ) / 86400.0 as recency_days,
-        date_diff(
-            'second', item_counts.{{ split }}_min_event_at, split_cutoffs.{{ split }}_cutoff_at
-        ) / 86400.0 as age_days,
+        {{ elapsed_whole_second_days(
+            'item_counts.' ~ split ~ '_max_event_at', 'split_cutoffs.' ~ split ~ '_cutoff_at'
+        ) }} as recency_days,
+        {{ elapsed_whole_second_days(
+            'item_counts.' ~ split ~ '_min_event_at', 'split_cutoffs.' ~ split ~ '_cutoff_at'
+        ) }} as age_days,
         -- demand over the whole history before the cutoff
         item_counts.{{ split }}_n_views as n_views,
         item_counts.{{ split }}_n_addtocarts as n_addtocarts,

@@ -13,8 +13,8 @@
         cutoffs.cutoff_at,
         max(events.event_at) as max_event_at_used,
         -- recency and tenure, in days before the cutoff
-        date_diff('second', max(events.event_at), cutoffs.cutoff_at) / 86400.0 as recency_days,
-        date_diff('second', min(events.event_at), cutoffs.cutoff_at) / 86400.0 as tenure_days,
+        {{ elapsed_whole_second_days('max(events.event_at)', 'cutoffs.cutoff_at') }} as recency_days,
+        {{ elapsed_whole_second_days('min(events.event_at)', 'cutoffs.cutoff_at') }} as tenure_days,
         -- frequency over the whole history before the cutoff
         count(*) as n_events,
         count(*) filter (where events.event_type = 'view') as n_views,

@@ -27,6 +27,14 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
+clean_events as (
+    select * from {{ ref('stg_retailrocket__events') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of') }}
+),
+
 item_properties as (
     select * from {{ ref('stg_retailrocket__item_properties') }}
 ),
@@ -86,6 +94,16 @@ categorised_items as (
 ),
 
 event_checks as (
+    select
+        'events_after_as_of' as check_name,
+        (
+            select count(*) from clean_events
+            cross join as_of
+            where clean_events.event_at > as_of.as_of_at
+        ) as n_flagged,
+        'Clean events after the as-of time (isolated far-future outliers, or after the '
+        || 'as_of var), left out of every mart' as description
+    union all
     select
         'exact_duplicate_rows' as check_name,
         (select sum(duplicate_rows_dropped) from load_reconciliation) as n_flagged,

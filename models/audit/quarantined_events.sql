@@ -8,15 +8,16 @@ base_events as (
 numbered as (
     select
         *,
-        row_number() over (partition by raw_line) as occurrence
+        row_number() over (partition by file_name, raw_line order by line_number) as occurrence
     from base_events
 ),
 
 final as (
     select
         -- ids
-        md5(concat_ws('|', file_name, coalesce(raw_line, ''), occurrence)) as quarantine_id,
+        md5(concat_ws('|', file_name, line_number)) as quarantine_id,
         file_name,
+        line_number,
         occurrence,
         -- the raw input
         raw_line,

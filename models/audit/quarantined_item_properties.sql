@@ -19,15 +19,14 @@ final as (
         md5(concat_ws(
             '|',
             file_name,
-            coalesce(raw_timestamp, ''),
-            coalesce(raw_itemid, ''),
-            coalesce(raw_property, ''),
-            coalesce(raw_value, ''),
+            first_line_number,
             occurrence
         )) as quarantine_id,
         file_name,
+        first_line_number,
         occurrence,
         -- the raw input
+        raw_line,
         raw_timestamp,
         raw_itemid,
         raw_property,

@@ -13,7 +13,7 @@ category_paths as (
         parent_id,
         category_id as root_id,
         1 as depth,
-        [category_id] as path_ids
+        {{ array_from('category_id') }} as path_ids
     from categories
     where parent_id is null
 
@@ -24,7 +24,7 @@ category_paths as (
         categories.parent_id,
         category_paths.root_id,
         category_paths.depth + 1 as depth,
-        list_append(category_paths.path_ids, categories.category_id) as path_ids
+        {{ array_append_item('category_paths.path_ids', 'categories.category_id') }} as path_ids
     from categories
     inner join category_paths
         on categories.parent_id = category_paths.category_id
@@ -41,7 +41,7 @@ final as (
         -- hierarchy
         depth,
         path_ids,
-        array_to_string(path_ids, ' > ') as category_path
+        {{ array_join_text('path_ids', "' > '") }} as category_path
     from category_paths
 )
 

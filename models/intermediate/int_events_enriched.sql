@@ -38,8 +38,8 @@ property_timeline as (
     select
         item_id,
         valid_from,
-        last_value(category_change ignore nulls) over item_timeline as category_id,
-        last_value(price_change ignore nulls) over item_timeline as price
+        {{ last_non_null('category_change') }} over item_timeline as category_id,
+        {{ last_non_null('price_change') }} over item_timeline as price
     from property_changes
     window item_timeline as (
         partition by item_id
@@ -57,16 +57,12 @@ observed_events as (
     where events.event_at <= as_of.as_of_at
 ),
 
+-- each event with the category and price valid at its time (an ASOF join)
 with_properties as (
-    select
-        observed_events.*,
-        property_timeline.category_id,
-        property_timeline.price
-    from observed_events
-    asof left join property_timeline
-        on
-            observed_events.item_id = property_timeline.item_id
-            and observed_events.event_at >= property_timeline.valid_from
+    {{ asof_left_join(
+        'observed_events', 'property_timeline', 'item_id', 'event_at', 'valid_from',
+        ['category_id', 'price']
+    ) }}
 ),
 
 session_starts as (

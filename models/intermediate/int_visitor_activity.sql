@@ -7,7 +7,7 @@ with
 
 -- read several times below: `not materialized` scans the table once per use instead of
 -- first copying all ~2.7 M rows into a temporary CTE result (measurably cheaper)
-events as not materialized (
+events as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
 ),
 

@@ -6,6 +6,7 @@ short summary. User-fixable problems print one ``Error: ...`` line to stderr and
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -171,6 +172,12 @@ def build(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Rebuild from an empty database.")
     ] = False,
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target", help="dbt target: dev (DuckDB) or spark (README: Running on Spark)."
+        ),
+    ] = "dev",
 ) -> None:
     """Run [bold]dbt build[/bold] and publish the warehouse atomically.
 
@@ -178,15 +185,77 @@ def build(
     the warehouse only when every model and test passed: a failed or interrupted build
     leaves the previous warehouse untouched.
     """
-    from rocketmart.warehouse import WarehouseError
+    from rocketmart.warehouse import WarehouseError, resolve_db
     from rocketmart.warehouse import build as build_warehouse
 
-    with console.status("Building the warehouse (dbt build)…"):
+    if target != "dev":  # the Spark runner (python/rocketmart/spark_runner.py)
+        from rocketmart.spark_runner import SparkBuildError, build_from_warehouse
+
         try:
-            summary = build_warehouse(raw_dir=raw_dir, db=db, full_refresh=full_refresh)
+            typer.echo(build_from_warehouse(resolve_db(db), target=target).describe())
+        except SparkBuildError as exc:
+            _fail(str(exc))
+        return
+
+    with _build_progress() as on_progress:
+        try:
+            summary = build_warehouse(
+                raw_dir=raw_dir, db=db, full_refresh=full_refresh, on_progress=on_progress
+            )
         except WarehouseError as exc:
             _fail(str(exc))
     typer.echo(summary.describe())
+
+
+@contextmanager
+def _build_progress():
+    """A progress callback for warehouse.build: a live rich bar (nodes done / total, the
+    running node, elapsed time) on a terminal, one plain line per finished model
+    otherwise (logs, CI)."""
+    if console.is_terminal:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        columns = (
+            SpinnerColumn(),
+            TextColumn("dbt build"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}", style="dim"),
+        )
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("starting", total=None)
+
+            def on_progress(progress) -> None:
+                bar.update(
+                    task,
+                    total=progress.total or None,
+                    completed=progress.done,
+                    description=progress.running,
+                )
+
+            yield on_progress
+        return
+
+    seen = {"models": 0}
+
+    def on_plain(progress) -> None:
+        models = progress.counts.get("models", 0) + progress.counts.get("seeds", 0)
+        if models != seen["models"]:
+            seen["models"] = models
+            typer.echo(
+                f"[{progress.done}/{progress.total}] {progress.elapsed:6.1f}s "
+                f"{models} models built (running {progress.running or '-'})"
+            )
+
+    yield on_plain
 
 
 @app.command()
@@ -199,7 +268,8 @@ def export(
         ExportFormat, typer.Option("--format", "-f", help="File format.")
     ] = ExportFormat.csv,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=0, help="Keep only the N best-ranked targets.")
+        int | None,
+        typer.Option("--limit", min=1, max=2**63 - 1, help="Keep only the N best-ranked targets."),
     ] = None,
     include_control: Annotated[
         bool,
@@ -257,11 +327,45 @@ def metrics(db: DbOption = None) -> None:
     from rocketmart.warehouse import WarehouseError
 
     try:
-        tables = [reports.model_metrics(db=db), reports.recommendation_metrics(db=db)]
+        models = reports.model_metrics(db=db)
+        strategies = reports.recommendation_metrics(db=db)
     except WarehouseError as exc:
         _fail(str(exc))
-    for report in tables:
-        _print_report(report)
+    _print_model_metrics(models)
+    for protocol, rows in _group(strategies, "protocol").items():
+        _print_report(
+            reports.Report(
+                f"{strategies.title}: {protocol}",
+                [c for c in strategies.columns if c != "protocol"],
+                rows,
+            )
+        )
+
+
+def _group(report, column: str) -> dict[object, list[tuple]]:
+    """The report's rows by the value of `column`, without that column (order kept)."""
+    index = report.columns.index(column)
+    groups: dict[object, list[tuple]] = {}
+    for row in report.rows:
+        groups.setdefault(row[index], []).append(row[:index] + row[index + 1 :])
+    return groups
+
+
+def _print_model_metrics(report) -> None:
+    """One narrow table per model: a row per metric, a column per variant (model vs
+    baseline), so it stays readable at 80 columns."""
+    from rocketmart.reports import Report
+
+    columns = [c for c in report.columns if c != "model"]
+    variant_index = columns.index("variant")
+    for model, rows in _group(report, "model").items():
+        variants = [row[variant_index] for row in rows]
+        metric_rows = [
+            (name, *(row[i] for row in rows))
+            for i, name in enumerate(columns)
+            if i != variant_index
+        ]
+        _print_report(Report(f"{report.title}: {model}", ["metric", *variants], metric_rows))
 
 
 @app.command()

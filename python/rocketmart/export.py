@@ -66,12 +66,12 @@ def export_campaign(
     except ValueError:
         names = ", ".join(f.value for f in ExportFormat)
         raise WarehouseError(f"unknown format {export_format!r} (choose from {names})") from None
-    if limit is not None and limit < 0:
-        raise WarehouseError("--limit must be >= 0")
+    if limit is not None and not 1 <= limit <= 2**63 - 1:
+        raise WarehouseError(f"--limit must be a whole number from 1 to {2**63 - 1}, not {limit}")
     output = Path(output)
     if output.is_dir():
         raise WarehouseError(f"output {output} is a directory; give a file path")
-    if not output.parent.exists():
+    if not output.parent.is_dir():
         raise WarehouseError(f"output directory {output.parent} does not exist")
 
     schema, table = CAMPAIGNS[campaign]

@@ -3,21 +3,34 @@ warehouse-reading commands (export, recommend, metrics)."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import re
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from rocketmart import warehouse
 from rocketmart.cli import app
+from rocketmart.export import export_campaign
 from rocketmart.generator import generate_dataset
+from rocketmart.warehouse import WarehouseError
 
 runner = CliRunner()
 
 
 def _error_line(result) -> str:
-    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    """The one line on stderr, which must start with "Error:" (no traceback)."""
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: "), lines[0]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     return lines[0]
 
 
@@ -30,10 +43,12 @@ def raw_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def built_db(raw_dir, tmp_path_factory):
-    db = tmp_path_factory.mktemp("wh") / "rocketmart.duckdb"
+    db = tmp_path_factory.mktemp("wh") / "it's wh.duckdb"  # a quote must just work
     result = runner.invoke(app, ["build", "--raw-dir", str(raw_dir), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "built" in result.output and "models" in result.output
+    # not a terminal: plain progress lines ("[done/total] elapsed N models built ...")
+    assert re.search(r"^\[\d+/\d+\] +[0-9.]+s \d+ models built", result.stdout, re.M)
     return db
 
 
@@ -46,7 +61,7 @@ def test_build_publishes_a_complete_warehouse(built_db):
     assert built_db.is_file()
     assert _clean_events(built_db) > 0
     leftovers = [p.name for p in built_db.parent.iterdir() if p.name != built_db.name]
-    assert leftovers == []
+    assert leftovers == [f".{built_db.name}.lock"]
 
 
 def test_failed_build_leaves_previous_warehouse_untouched(built_db, raw_dir, tmp_path):
@@ -64,7 +79,9 @@ def test_failed_build_leaves_previous_warehouse_untouched(built_db, raw_dir, tmp
     assert "warehouse unchanged" in line and "events.csv" in line
     assert "timestamp,visitorid,event,itemid,transactionid" in line
     assert _clean_events(built_db) == before
-    assert sorted(p.name for p in built_db.parent.iterdir()) == [built_db.name]
+    assert sorted(p.name for p in built_db.parent.iterdir()) == sorted(
+        [built_db.name, f".{built_db.name}.lock"]
+    )
 
 
 def test_build_with_missing_raw_dir_is_one_line(tmp_path):
@@ -72,7 +89,7 @@ def test_build_with_missing_raw_dir_is_one_line(tmp_path):
         app, ["build", "--raw-dir", str(tmp_path / "nope"), "--db", str(tmp_path / "w.duckdb")]
     )
     assert result.exit_code == 1
-    assert "missing raw file" in _error_line(result)
+    assert "raw directory" in _error_line(result) and "nope" in _error_line(result)
     assert not (tmp_path / "w.duckdb").exists()
 
 
@@ -139,3 +156,215 @@ def test_rebuilding_the_same_input_gives_identical_marts(built_db, raw_dir, tmp_
                 f" union all (select * from {right} except all select * from {left}))"
             ).fetchone()[0]
             assert diff == 0, f"{schema}.{table} differs between two builds ({diff} rows)"
+
+
+# -- field-proofing: bad --db values, lock, stale temporary files, publish ------------------
+
+
+def _build(raw, db):
+    return runner.invoke(app, ["build", "--raw-dir", str(raw), "--db", str(db)])
+
+
+def test_build_refuses_a_db_that_is_a_raw_file_or_inside_the_raw_dir(raw_dir):
+    events = raw_dir / "events.csv"
+    before = events.read_bytes()
+    for db in (events, raw_dir / "warehouse.duckdb", raw_dir / "sub" / "w.duckdb"):
+        result = _build(raw_dir, db)
+        assert result.exit_code == 1
+        assert "inside the raw directory" in _error_line(result)
+    assert events.read_bytes() == before
+    assert not (raw_dir / "warehouse.duckdb").exists() and not (raw_dir / "sub").exists()
+
+
+@pytest.mark.parametrize(
+    ("make_db", "message"),
+    [
+        (lambda tmp: tmp, "is a directory"),
+        (lambda tmp: Path("/proc/nonexist/x.duckdb"), "cannot create the directory /proc/nonexist"),
+        (lambda tmp: tmp / "notes.txt", "is not a DuckDB database"),
+    ],
+)
+def test_build_refuses_unusable_db_paths_with_one_line(raw_dir, tmp_path, make_db, message):
+    (tmp_path / "notes.txt").write_text("my notes, not a warehouse\n")
+    db = make_db(tmp_path)
+    result = _build(raw_dir, db)
+    assert result.exit_code == 1
+    assert message in _error_line(result)
+    assert (tmp_path / "notes.txt").read_text() == "my notes, not a warehouse\n"
+
+
+def test_build_refuses_an_unwritable_directory(raw_dir, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write anywhere")
+    locked = tmp_path / "ro"
+    locked.mkdir(mode=0o500)
+    result = _build(raw_dir, locked / "w.duckdb")
+    assert result.exit_code == 1
+    assert "cannot write to the directory" in _error_line(result)
+
+
+def test_a_second_concurrent_build_fails_fast(raw_dir, tmp_path):
+    db = tmp_path / "w.duckdb"
+    with open(tmp_path / ".w.duckdb.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a build in progress
+        started = time.perf_counter()
+        result = _build(raw_dir, db)
+        elapsed = time.perf_counter() - started
+    assert result.exit_code == 1
+    assert "another build into" in _error_line(result)
+    assert elapsed < 5
+    assert not db.exists()
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_stale_temp_files_of_dead_builds_are_removed_live_ones_kept(tmp_path):
+    dead = _dead_pid()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        names = [
+            f".rocketmart.building-{dead}",
+            f".rocketmart.building-{dead}.wal",
+            f".rocketmart.building-{dead}.tmp",
+            f".w.duckdb.building-{dead}",  # the layout of earlier releases
+            f".w.duckdb.building-{dead}.wal",
+            f".rocketmart.building-{alive.pid}",
+            f".rocketmart.building-{alive.pid}.wal",
+            "w.duckdb",
+            "w.duckdb.wal",
+            "other.building-1",
+        ]
+        for name in names:
+            if name.endswith(".tmp"):
+                (tmp_path / name).mkdir()
+            else:
+                (tmp_path / name).write_bytes(b"x")
+        removed = warehouse.remove_stale_temp_files(tmp_path)
+        assert sorted(p.name for p in removed) == sorted(names[:5])
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[5:])
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_a_build_cleans_up_what_a_killed_build_left(raw_dir, tmp_path):
+    dead = _dead_pid()
+    stale = [
+        tmp_path / f".rocketmart.building-{dead}",
+        tmp_path / f".rocketmart.building-{dead}.wal",
+    ]
+    for path in stale:
+        path.write_bytes(b"\0" * 1024)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "events.csv").write_text("wrong,header\n")
+    (broken / "category_tree.csv").write_text("categoryid,parentid\n1,\n")
+    result = _build(broken, tmp_path / "w.duckdb")  # fails at the header, after the clean-up
+    assert result.exit_code == 1
+    assert "Wrong header" in _error_line(result)
+    assert not any(path.exists() for path in stale)
+
+
+HOLD_READ_WRITE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("create table holder_table as select 1 as a")
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_publish_refuses_a_warehouse_open_read_write_elsewhere(tmp_path):
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READ_WRITE, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        files_before = sorted(p.name for p in tmp_path.iterdir())
+        with pytest.raises(warehouse.WarehouseError, match="open read-write|write-ahead log"):
+            warehouse._check_not_open_for_writing(db)
+        assert sorted(p.name for p in tmp_path.iterdir()) == files_before
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_publish_allows_readers(tmp_path):
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    with duckdb.connect(str(db), read_only=True):
+        warehouse._check_not_open_for_writing(db)
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-1", "0", "abc"])
+def test_export_rejects_bad_limits_without_traceback(built_db, tmp_path, limit):
+    out = tmp_path / "x.csv"
+    args = ["export", "no-sales-items", "--output", str(out), "--db", str(built_db)]
+    result = runner.invoke(app, [*args, "--limit", limit])
+    assert result.exit_code == 2
+    assert "--limit" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_export_library_rejects_limits_outside_int64(built_db, tmp_path):
+    with pytest.raises(WarehouseError, match="--limit"):
+        export_campaign("no-sales-items", tmp_path / "x.csv", db=built_db, limit=2**63)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "no-sales-items", "--output", "x.csv"],
+        ["recommend", "1"],
+        ["metrics"],
+    ],
+)
+def test_commands_on_a_directory_or_a_non_warehouse_fail_with_one_line(args, tmp_path):
+    (tmp_path / "notes.duckdb").write_text("not a database\n")
+    for db in (tmp_path, tmp_path / "notes.duckdb"):
+        result = runner.invoke(app, [*args, "--db", str(db)])
+        assert result.exit_code == 1
+        line = _error_line(result)
+        assert "is a directory" in line or "cannot open warehouse" in line
+
+
+def test_export_of_a_missing_mart_is_one_line(tmp_path):
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    result = runner.invoke(
+        app, ["export", "no-sales-items", "--output", str(tmp_path / "x.csv"), "--db", str(db)]
+    )
+    assert result.exit_code == 1
+    assert "has no marts.campaign_no_sales_items" in _error_line(result)
+
+
+def test_progress_follows_dbt_json_events():
+    progress = warehouse.BuildProgress()
+    events = [
+        {"info": {"name": "LogStartLine"}, "data": {"total": 3, "node_info": {"node_name": "a"}}},
+        {
+            "info": {"name": "LogModelResult"},
+            "data": {"total": 3, "status": "success", "node_info": {"resource_type": "model"}},
+        },
+        {"info": {"name": "LogStartLine"}, "data": {"total": 3, "node_info": {"node_name": "b"}}},
+        {
+            "info": {"name": "LogModelResult"},
+            "data": {"total": 3, "status": "error", "node_info": {"resource_type": "model"}},
+        },
+        {"info": {"name": "RunResultFailure"}, "data": {"node_name": "b"}},
+        {
+            "info": {"name": "RunResultError", "level": "error"},
+            "data": {"msg": "Runtime Error in model b (models/b.sql)\n  Binder Error: no x\n"},
+        },
+    ]
+    for event in events:
+        warehouse._follow(event, progress)
+    assert (progress.done, progress.total, progress.running) == (2, 3, "b")
+    assert progress.failures == ["b: Binder Error: no x"]
+    assert warehouse._failure_line(progress, 1) == "b: Binder Error: no x"

@@ -125,3 +125,18 @@ def test_metrics_prints_both_tables():
     assert result.exit_code == 0, result.output
     assert "visitor_purchase_propensity" in result.output
     assert "hybrid" in result.output
+
+
+def test_metrics_stay_readable_at_80_columns():
+    width = cli.console.width
+    cli.console.width = 80
+    try:
+        result = runner.invoke(app, ["metrics", "--db", str(GENERATED_DB)])
+    finally:
+        cli.console.width = width
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # one metric per row, model and baseline side by side: no value is folded
+    assert any(line.startswith("│ auc ") for line in lines)
+    assert any("item_similarity" in line for line in lines)

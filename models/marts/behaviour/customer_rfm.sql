@@ -28,8 +28,8 @@ final as (
         cast(customer_rfm.r_score as integer) as r_score,
         cast(customer_rfm.f_score as integer) as f_score,
         cast(customer_rfm.m_score as integer) as m_score,
-        cast(value_tiers.value_tier as varchar) as value_tier,
-        cast(value_tiers.value_tier_basis as varchar) as value_tier_basis,
+        cast(value_tiers.value_tier as {{ type_text() }}) as value_tier,
+        cast(value_tiers.value_tier_basis as {{ type_text() }}) as value_tier_basis,
         -- flags
         customer_rfm.r_score_is_tie_break,
         customer_rfm.f_score_is_tie_break,

@@ -76,9 +76,7 @@ week_numbers as (
         cohort_sizes.cohort_week,
         cohort_sizes.cohort_size,
         as_of_week.as_of_week,
-        unnest(
-            range(0, date_diff('day', cohort_sizes.cohort_week, as_of_week.as_of_week) // 7 + 1)
-        ) as week_number
+        {{ week_number_series('cohort_sizes.cohort_week', 'as_of_week.as_of_week') }} as week_number
     from cohort_sizes
     cross join as_of_week
 ),

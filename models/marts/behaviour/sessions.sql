@@ -5,7 +5,7 @@ with
 
 -- read several times below: `not materialized` scans the table once per use instead of
 -- first copying all ~2.7 M rows into a temporary CTE result (measurably cheaper)
-events as not materialized (
+events as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
 ),
 
@@ -60,7 +60,7 @@ final as (
         -- timestamps
         started_at,
         ended_at,
-        epoch(ended_at) - epoch(started_at) as duration_seconds,
+        {{ epoch_seconds('ended_at') }} - {{ epoch_seconds('started_at') }} as duration_seconds,
         -- measures
         n_events,
         n_views,

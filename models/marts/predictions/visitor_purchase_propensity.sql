@@ -23,9 +23,10 @@ ranked as (
     select
         scores.visitor_id,
         scores.probability,
-        ntile(10) over (
+        -- bigint on every engine (Spark's ntile returns int)
+        cast(ntile(10) over (
             order by scores.probability desc, scores.visitor_id asc
-        ) as decile,
+        ) as bigint) as decile,
         scores.scored_by
     from scores
 ),

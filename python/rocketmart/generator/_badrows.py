@@ -43,13 +43,17 @@ def make_bad_rows(
     txn = (txn_base + i).astype(np.str_)
     empty = np.full(k, "")
     unparseable = np.choose(
-        variant % 5,
+        variant % 8,
         [
             _join(t, v, "view", it),  # 4 fields
             _join(t, v, "view", it, empty, it),  # 6 fields
             _join(t, "abc", "view", it, empty),  # non-numeric visitorid
             _join(t, v, "addtocart", np.strings.add("xyz", it), empty),  # non-numeric itemid
             _join("notatimestamp", v, "view", it, empty),  # non-numeric timestamp
+            # numbers that a lenient cast would round or reinterpret (SPEC §3: never)
+            _join(t, np.strings.add(v, ".5"), "view", it, empty),  # decimal visitorid
+            _join(t, v, "view", np.strings.add("0x", it), empty),  # hex itemid
+            _join(np.strings.add(t, ".6"), v, "view", it, empty),  # decimal timestamp
         ],
     )
     unknown = _join(t, v, np.array(["click", "purchase", "removefromcart"])[variant % 3], it, empty)

@@ -1,44 +1,57 @@
 {#-
-    The one scan of category_tree.csv: one row per distinct raw line with its number of
-    occurrences, the parsed ids and a quarantine_reason (null = clean):
-      unparseable          wrong field count, non-numeric categoryid or parentid
+    The one parse of category_tree.csv: one row per distinct physical data line with its
+    number of occurrences, the strictly parsed ids and a quarantine_reason (null = clean):
+      unparseable          not exactly 2 fields, a categoryid that is not a canonical
+                           integer (within int64), or a non-empty parentid that is not
       conflicting_parent   the category appears again with another parent; the line with
                            the smallest parent id (roots first) is kept
 -#}
 with
 
-raw_category_tree as (
-    select * from {{ source('retailrocket', 'category_tree') }}
+category_tree_lines as (
+    select * from {{ ref('base_retailrocket__category_tree_lines') }}
 ),
 
 distinct_lines as (
     select
         file_name,
         raw_line,
+        min(line_number) as first_line_number,
         count(*) as n_rows
-    from raw_category_tree
+    from category_tree_lines
     group by file_name, raw_line
 ),
 
 split_lines as (
     select
+        *,
+        string_split(raw_line, ',') as raw_fields
+    from distinct_lines
+),
+
+fields as (
+    select
         file_name,
         raw_line,
+        first_line_number,
         n_rows,
-        string_split(replace(coalesce(raw_line, ''), chr(13), ''), ',') as raw_fields
-    from distinct_lines
+        len(raw_fields) as n_fields,
+        raw_fields[1] as raw_category_id,
+        coalesce(raw_fields[2], '') as raw_parent_id
+    from split_lines
 ),
 
 parsed as (
     select
         file_name,
         raw_line,
+        first_line_number,
         n_rows,
-        len(raw_fields) as n_fields,
-        try_cast(trim(raw_fields[1]) as bigint) as category_id,
-        nullif(trim(raw_fields[2]), '') as raw_parent_id,
-        try_cast(trim(raw_fields[2]) as bigint) as parent_id
-    from split_lines
+        n_fields,
+        raw_parent_id,
+        {{ canonical_bigint('raw_category_id') }} as category_id,
+        {{ canonical_bigint('raw_parent_id') }} as parent_id
+    from fields
 ),
 
 classified as (
@@ -46,7 +59,7 @@ classified as (
         *,
         n_fields != 2
         or category_id is null
-        or (raw_parent_id is not null and parent_id is null) as is_unparseable
+        or (raw_parent_id != '' and parent_id is null) as is_unparseable
     from parsed
 ),
 
@@ -64,6 +77,7 @@ final as (
     select
         file_name,
         raw_line,
+        first_line_number,
         n_rows,
         category_id,
         parent_id,

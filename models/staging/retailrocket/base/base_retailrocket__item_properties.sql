@@ -1,79 +1,85 @@
 {#-
-    The one scan of item_properties_part*.csv (they hold ~20 M rows at full scale, so
-    they are read once). One row per distinct raw line of a kept property key
-    (categoryid, available, 790 = price) or of a malformed line, with its number of
-    occurrences, the parsed value and a quarantine_reason (null = clean):
-      unparseable             missing fields or an empty key (any key); a non-numeric
-                              timestamp or itemid (kept keys)
+    The one parse of item_properties_part*.csv (~20 M lines at full scale, so the line
+    reader already set aside the plainly well-formed lines of keys staging does not keep:
+    base_retailrocket__item_property_files counts them). One row per distinct physical
+    line of a kept property key (categoryid, available, 790 = price) or of a malformed
+    line, with its number of occurrences, the strictly parsed value and a
+    quarantine_reason (null = clean):
+      unparseable             not exactly 4 fields, an empty key, or a timestamp or itemid
+                              that is not a canonical integer (within int64)
       timestamp_out_of_range  outside [2000-01-01, 2100-01-01)
-      invalid_value           categoryid not a non-negative integer, available not 0/1,
-                              790 not of the form n<number>
+      invalid_value           categoryid not a canonical integer, available not 0 / 1,
+                              790 not `n` + a finite non-negative decimal
       conflicting_value       another value of the same item and key at the same
                               timestamp sorts first (that one is kept)
-    Well-formed lines of the other keys are out of scope and not read into this model:
-    base_retailrocket__item_property_files counts them per file for load_reconciliation.
 -#}
 with
 
-raw_item_properties as (
-    select * from {{ source('retailrocket', 'item_properties') }}
-),
-
--- only the lines staging keeps or quarantines: the other ~90 % (well-formed lines of
--- other keys) are counted in base_retailrocket__item_property_files instead of being
--- carried through this model
-in_scope as (
-    select
-        file_name,
-        raw_timestamp,
-        raw_itemid,
-        raw_property,
-        raw_value,
-        coalesce(raw_property, '') = '' or raw_value is null as is_malformed
-    from raw_item_properties
-    where
-        coalesce(raw_property, '') = ''
-        or raw_value is null
-        or raw_property in ('categoryid', 'available', '790')
+item_property_lines as (
+    select * from {{ ref('base_retailrocket__item_property_lines') }}
+    where raw_line is not null
 ),
 
 collapsed as (
     select
         file_name,
-        raw_timestamp,
-        raw_itemid,
-        raw_property,
-        raw_value,
-        is_malformed,
+        raw_line,
+        min(line_number) as first_line_number,
         count(*) as n_rows
-    from in_scope
-    group by all
+    from item_property_lines
+    group by file_name, raw_line
+),
+
+split_lines as (
+    select
+        *,
+        string_split(raw_line, ',') as raw_fields
+    from collapsed
+),
+
+fields as (
+    select
+        file_name,
+        raw_line,
+        first_line_number,
+        n_rows,
+        len(raw_fields) as n_fields,
+        raw_fields[1] as raw_timestamp,
+        coalesce(raw_fields[2], '') as raw_itemid,
+        coalesce(raw_fields[3], '') as raw_property,
+        coalesce(raw_fields[4], '') as raw_value
+    from split_lines
 ),
 
 parsed as (
     select
         *,
-        try_cast(raw_timestamp as bigint) as changed_epoch_ms,
-        try_cast(raw_itemid as bigint) as item_id,
-        trim(raw_property) as property_key,
-        trim(raw_value) as property_value
-    from collapsed
+        n_fields != 4 or raw_property = '' as is_malformed,
+        {{ canonical_bigint('raw_timestamp') }} as changed_epoch_ms,
+        {{ canonical_bigint('raw_itemid') }} as item_id,
+        raw_property as property_key,
+        raw_value as property_value
+    from fields
 ),
 
 typed as (
     select
         *,
-        case when property_key = 'categoryid' then try_cast(property_value as bigint) end
-            as category_id,
         case
-            when property_key = 'available' and property_value in ('0', '1')
+            when not is_malformed and property_key = 'categoryid'
+                then {{ canonical_bigint('property_value') }}
+        end as category_id,
+        case
+            when not is_malformed and property_key = 'available' and property_value in ('0', '1')
                 then property_value = '1'
         end as is_available,
         case
             when
-                property_key = '790'
-                and regexp_full_match(property_value, 'n-?[0-9]+(\.[0-9]+)?')
-                then try_cast(substr(property_value, 2) as double)
+                not is_malformed
+                and property_key = '790'
+                and regexp_full_match(property_value, 'n[0-9]+(\.[0-9]+)?')
+                and isfinite(try_cast(substr(property_value, 2) as double))
+                then cast(substr(property_value, 2) as double)
         end as price
     from parsed
 ),
@@ -88,7 +94,7 @@ validated as (
                 or changed_epoch_ms >= {{ epoch_ms_upper_bound() }}
                 then 'timestamp_out_of_range'
             when
-                (property_key = 'categoryid' and coalesce(category_id, -1) < 0)
+                (property_key = 'categoryid' and category_id is null)
                 or (property_key = 'available' and is_available is null)
                 or (property_key = '790' and price is null)
                 then 'invalid_value'
@@ -135,8 +141,10 @@ classified as (
 final as (
     select
         file_name,
+        first_line_number,
         -- the raw text is kept only for quarantined lines (writing it for the ~2 M clean
         -- rows was a third of this model's time at full scale)
+        case when quarantine_reason is not null then raw_line end as raw_line,
         case when quarantine_reason is not null then raw_timestamp end as raw_timestamp,
         case when quarantine_reason is not null then raw_itemid end as raw_itemid,
         case when quarantine_reason is not null then raw_property end as raw_property,

@@ -1,28 +1,22 @@
 {#-
     One row per item_properties_part*.csv file: its data lines, and how many of them are
     well-formed lines of property keys that staging does not keep (out of scope).
-    A count-only scan of the files, kept apart from base_retailrocket__item_properties so
-    that model never carries the ~18 M out-of-scope lines, and so load_reconciliation
-    checks staging against a line count taken straight from the files. The key test is
-    the same as base_retailrocket__item_properties' filter, negated.
+    Counted by the line reader (base_retailrocket__item_property_lines), which returns
+    the out-of-scope lines of each file as one row with a null raw_line and their count,
+    so load_reconciliation checks staging against a count taken straight from the files.
 -#}
 with
 
-raw_item_properties as (
-    select * from {{ source('retailrocket', 'item_properties') }}
+item_property_lines as (
+    select * from {{ ref('base_retailrocket__item_property_lines') }}
 ),
 
 final as (
     select
         file_name,
-        count(*) as raw_rows,
-        count(*) filter (
-            where
-            coalesce(raw_property, '') != ''
-            and raw_value is not null
-            and raw_property not in ('categoryid', 'available', '790')
-        ) as out_of_scope_rows
-    from raw_item_properties
+        sum(n_lines) as raw_rows,
+        coalesce(sum(n_lines) filter (where raw_line is null), 0) as out_of_scope_rows
+    from item_property_lines
     group by file_name
 )
 
