@@ -125,6 +125,24 @@ def fit(
     )
 
 
+def restrict_items(model: AlsModel, matrix: InteractionMatrix, max_items: int | None) -> AlsModel:
+    """The model scoring only the ``max_items`` items with the most visitors in ``matrix``
+    (ties: item_id), so a top-N costs visitors x max_items instead of the whole catalogue.
+    None (or a catalogue already that small) = unchanged."""
+    n_items = model.item_ids.size
+    if max_items is None or n_items <= max_items:
+        return model
+    n_visitors = np.asarray(matrix.matrix.getnnz(axis=0))
+    # most visitors first; lexsort is stable, so equal counts keep item_id order
+    keep = np.sort(np.lexsort((np.arange(n_items), -n_visitors))[:max_items])
+    return AlsModel(
+        visitor_factors=model.visitor_factors,
+        item_factors=model.item_factors[keep],
+        visitor_ids=model.visitor_ids,
+        item_ids=model.item_ids[keep],
+    )
+
+
 def _empty_recommendations() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -238,6 +256,7 @@ def search_hyperparameters(
     max_items_per_visitor: int | None = None,
     random_state: int = 42,
     min_items_per_visitor: int = 1,
+    max_candidate_items: int | None = None,
 ) -> tuple[dict, pd.DataFrame]:
     """Choose (factors, regularization, iterations) on a validation window in training.
 
@@ -246,8 +265,9 @@ def search_hyperparameters(
     fitted on events at or before ``cutoff - validation_days``; the validation targets are
     each visitor's items first seen in (that point, cutoff]; the visitor's earlier items
     are excluded from the lists. Score = HR@k (ties: MRR@k, then the first grid point).
-    Returns (best parameters, one row per grid point with hit_rate_at_k, mrr_at_k,
-    n_evaluated).
+    ``max_candidate_items`` restricts the lists to that many most-visited items (as
+    :func:`candidates` does). Returns (best parameters, one row per grid point with
+    hit_rate_at_k, mrr_at_k, n_evaluated).
     """
     grid = DEFAULT_GRID if grid is None else grid
     cutoff = pd.Timestamp(cutoff)
@@ -267,7 +287,9 @@ def search_hyperparameters(
     names = ["factors", "regularization", "iterations"]
     for values in itertools.product(*(grid[name] for name in names)):
         params = dict(zip(names, values, strict=True))
-        model = fit(matrix, random_state=random_state, **params)
+        model = restrict_items(
+            fit(matrix, random_state=random_state, **params), matrix, max_candidate_items
+        )
         lists = recommend(model, evaluated, k, exclude=seen)
         metrics = ranking_metrics(lists, targets, k, evaluated)
         rows.append({**params, **metrics})
@@ -362,6 +384,7 @@ def search_table(
     weights: dict[str, float] | None = None,
     max_items_per_visitor: int | None = None,
     min_items_per_visitor: int = 2,
+    max_candidate_items: int | None = None,
 ) -> pd.DataFrame:
     """:func:`search_hyperparameters` as one row per grid point, the chosen one flagged.
 
@@ -378,6 +401,7 @@ def search_table(
         weights=weights,
         max_items_per_visitor=max_items_per_visitor,
         min_items_per_visitor=min_items_per_visitor,
+        max_candidate_items=max_candidate_items,
     )
     names = ["factors", "regularization", "iterations"]
     if scores.empty:
@@ -444,13 +468,17 @@ def candidates(
     max_items_per_visitor: int | None = None,
     min_items_per_visitor: int = 2,
     random_state: int = 42,
+    max_candidate_items: int | None = None,
 ) -> pd.DataFrame:
     """ALS candidates of one cutoff: fit on ``pairs`` (visitor_id, item_id, weight, all at
     or before the cutoff), then the top ``n`` items per visitor of ``visitor_ids`` that the
     visitor never had (their own pairs are excluded). Visitors outside the fitted matrix
-    (fewer than ``min_items_per_visitor`` items, or bot-like) get no rows."""
+    (fewer than ``min_items_per_visitor`` items, or bot-like) get no rows.
+    ``max_candidate_items``: only that many most-visited items are scored (cost)."""
     matrix = matrix_from_weights(pairs, max_items_per_visitor, min_items_per_visitor)
-    model = fit(matrix, random_state=random_state, **params)
+    model = restrict_items(
+        fit(matrix, random_state=random_state, **params), matrix, max_candidate_items
+    )
     asked = np.asarray(visitor_ids, dtype=np.int64)
     seen = pairs.loc[pairs["visitor_id"].isin(asked), ["visitor_id", "item_id"]]
     return recommend(model, asked, n, exclude=seen)

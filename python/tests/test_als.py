@@ -207,3 +207,25 @@ def test_search_table_flags_exactly_one_chosen_point():
     # nothing to validate on (the whole window is empty): the first grid point, still one row each
     empty = als.search_table(planted_interactions(), "2015-05-01", validation_days=5, grid=grid)
     assert empty["is_chosen"].tolist() == [True, False]
+
+
+def test_restrict_items_keeps_the_most_visited_items():
+    # items 10 (3 visitors), 20 (2), 30 (1), 40 (2): the top 2 are 10 and the lower id of
+    # the tie 20 / 40
+    pairs = pd.DataFrame(
+        {
+            "visitor_id": [1, 1, 2, 2, 3, 3, 1, 2],
+            "item_id": [10, 20, 10, 20, 10, 30, 40, 40],
+            "weight": 1.0,
+        }
+    )
+    matrix = als.matrix_from_weights(pairs)
+    model = als.fit(matrix, factors=2, iterations=2)
+    small = als.restrict_items(model, matrix, 2)
+    assert small.item_ids.tolist() == [10, 20]
+    position = {item: i for i, item in enumerate(model.item_ids.tolist())}
+    np.testing.assert_array_equal(small.item_factors[1], model.item_factors[position[20]])
+    assert als.restrict_items(model, matrix, None) is model
+    assert als.restrict_items(model, matrix, 10) is model
+    lists = als.recommend(small, np.array([3]), 5)
+    assert set(lists["item_id"]) <= {10, 20}

@@ -8,6 +8,7 @@ from rocketmart import als
 def model(dbt, session):
     dbt.config(materialized="table")
     max_items = int(dbt.config.get("max_items_per_visitor"))
+    candidate_items = int(dbt.config.get("als_candidate_items"))
     chosen = dbt.ref("int_recommendation_als_settings").filter("is_chosen").df()
     recommenders = dbt.ref("int_recommenders")
     als_cutoffs = recommenders.filter("generator = 'als'").project("cutoff_name").distinct()
@@ -34,6 +35,7 @@ def model(dbt, session):
                 "iterations": int(params[0]["iterations"]),
             },
             max_items_per_visitor=max_items,
+            max_candidate_items=candidate_items,
         )
         frames.append(lists.assign(cutoff_name=name))
     columns = ["cutoff_name", *als.RECOMMEND_COLUMNS]

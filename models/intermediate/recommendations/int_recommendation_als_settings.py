@@ -19,6 +19,7 @@ def model(dbt, session):
     }
     validation_days = int(dbt.config.get("test_days"))
     max_items = int(dbt.config.get("max_items_per_visitor"))
+    candidate_items = int(dbt.config.get("als_candidate_items"))
     weights = als.weights_from_seed(dbt.ref("event_type_weights").df())
     # searched once, at the evaluation cutoff; every ALS cutoff uses the values chosen there
     als_cutoffs = dbt.ref("int_recommenders").filter("generator = 'als'").project("cutoff_name")
@@ -43,6 +44,7 @@ def model(dbt, session):
             k=10,
             weights=weights,
             max_items_per_visitor=max_items,
+            max_candidate_items=candidate_items,
         )
         table.insert(0, "cutoff_name", name)
         frames.append(table.assign(validation_days=validation_days))
