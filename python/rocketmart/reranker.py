@@ -295,6 +295,9 @@ def training_coefficients(frame: pd.DataFrame, random_state: int = 42) -> pd.Dat
     status ``prior``. Adds n_train and n_positive to every row.
     """
     features = [c for c in frame.columns if c not in (*KEY_COLUMNS, LABEL_COLUMN)]
+    # a fixed row order: the solver's float sums (and so the coefficients' last bits, and
+    # the ranks of near-ties) depend on it, and a database scan returns rows in any order
+    frame = frame.sort_values(list(KEY_COLUMNS), kind="stable", ignore_index=True)
     labels = frame[LABEL_COLUMN].fillna(False).astype(bool)
     n_train, n_positive = len(frame), int(labels.sum())
     if 0 < n_positive < n_train:
@@ -327,6 +330,7 @@ def next_item_coefficients(frame: pd.DataFrame, random_state: int = 42) -> pd.Da
     both classes.
     """
     features = [c for c in frame.columns if c not in (*NEXT_ITEM_KEYS, *NEXT_ITEM_LABELS)]
+    frame = frame.sort_values(list(NEXT_ITEM_KEYS), kind="stable", ignore_index=True)
     followed = frame["n_followed"].to_numpy(dtype=np.float64)
     not_followed = np.clip(
         frame["n_source_transitions"].to_numpy(dtype=np.float64) - followed, 0, None

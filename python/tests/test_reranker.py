@@ -224,3 +224,12 @@ def test_training_coefficients_single_class_falls_back_to_rank_prior():
     assert coef["als_log_rank"] == -1.0 and coef["category_share"] == 0.0
     empty = reranker.training_coefficients(_candidate_frame([]))
     assert set(empty["status"]) == {"prior"} and (empty["n_train"] == 0).all()
+
+
+def test_training_coefficients_do_not_depend_on_row_order():
+    labels = [True, False, False, False] * 10
+    frame = _candidate_frame(labels)
+    shuffled = frame.sample(frac=1.0, random_state=3)
+    pd.testing.assert_frame_equal(
+        reranker.training_coefficients(frame), reranker.training_coefficients(shuffled)
+    )
