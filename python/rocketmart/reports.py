@@ -89,3 +89,20 @@ def recommendation_metrics(db: Path | None = None) -> Report:
         "round(mrr_at_k, 3) as mrr, round(catalogue_coverage, 3) as coverage "
         "from marts.recommendation_evaluation order by protocol desc, k, hit_rate desc",
     )
+
+
+def campaign_readout(db: Path | None = None) -> Report:
+    """The A/B readout of each campaign (marts.campaign_readout): targets vs hold-out."""
+    return _report(
+        db,
+        "Campaign readout (targets vs hold-out; on history an A/A test: the CI should cover 0)",
+        "marts",
+        "campaign_readout",
+        "select campaign, cast(readout_cutoff_at as date) as cutoff, readout_days as days, "
+        "n_target, n_target_converted as conv_t, round(target_rate, 4) as rate_t, "
+        "n_control, n_control_converted as conv_c, round(control_rate, 4) as rate_c, "
+        "round(lift_abs, 4) as lift, "
+        "'[' || round(lift_abs_lower, 4) || ', ' || round(lift_abs_upper, 4) || ']' as ci95, "
+        "round(p_value, 3) as p, test, round(mde_abs, 4) as mde "
+        "from marts.campaign_readout order by campaign, readout_cutoff_at",
+    )
