@@ -12,7 +12,7 @@ final as (
     select
         -- ids
         campaign,
-        readout_cutoff_at,
+        cast(readout_cutoff_at as timestamp) as readout_cutoff_at,
         cast(readout_days as integer) as readout_days,
         -- groups
         cast(n_target as bigint) as n_target,

@@ -33,7 +33,7 @@ audience as (
     where cutoff_name = 'readout'
 ),
 
-suppressions as not materialized (
+suppressions as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_suppressions') }}
     where cutoff_name = 'readout'
 ),

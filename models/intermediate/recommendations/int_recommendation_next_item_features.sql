@@ -22,7 +22,7 @@ cutoffs as (
     where cutoff_name in ('training', 'evaluation')
 ),
 
-views as not materialized (
+views as {{ cte_not_materialized() }} (
     select * from {{ ref('int_events_enriched') }}
     where event_type = 'view'
 ),
@@ -98,7 +98,8 @@ source_items as (
     select
         cutoff_name,
         item_id,
-        sum(n_followed) as n_source_transitions
+        -- bigint on both engines (a DuckDB sum of bigints is a hugeint)
+        cast(sum(n_followed) as bigint) as n_source_transitions
     from transitions
     group by cutoff_name, item_id
 ),
@@ -209,16 +210,17 @@ features as (
         ln(1 + coalesce(rules.n_rule_sessions, 0)) as rule_sessions_log,
         coalesce(rules.n_rule_sessions / source_sessions.n_sessions, 0) as rule_confidence,
         ln(coalesce(rules.rule_rank, {{ missing_rank }})) as rule_log_rank,
-        coalesce(1.0 / rules.rule_rank, 0) as rule_reciprocal_rank,
+        coalesce(cast(1 as double) / rules.rule_rank, 0) as rule_reciprocal_rank,
         coalesce(item_similarity.similarity, 0) as similarity,
         ln(coalesce(item_similarity.rank, {{ missing_rank }})) as similarity_log_rank,
-        coalesce(1.0 / item_similarity.rank, 0) as similarity_reciprocal_rank,
+        coalesce(cast(1 as double) / item_similarity.rank, 0) as similarity_reciprocal_rank,
         ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
-        coalesce(1.0 / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
+        coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
         ln(1 + coalesce(popularity_ranked.score, 0)) as popularity_log,
         case
-            when coalesce(source_state.category_id = candidate_state.category_id, false) then 1.0
-            else 0.0
+            when coalesce(source_state.category_id = candidate_state.category_id, false)
+                then cast(1 as double)
+            else cast(0 as double)
         end as same_category,
         coalesce(transitions.n_followed, 0) as n_followed,
         source_items.n_source_transitions
