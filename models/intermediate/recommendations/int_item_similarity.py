@@ -8,7 +8,7 @@ def model(dbt, session):
     # cutoffs without a recommender (the campaign readout) need no similarity
     cutoffs = (
         dbt.ref("int_recommendation_cutoffs")
-        .filter("len(recommenders) > 0")
+        .filter("cardinality(recommenders) > 0")
         .select("cutoff_name")
         .fetchall()
     )

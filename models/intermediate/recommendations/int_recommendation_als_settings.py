@@ -21,20 +21,25 @@ def model(dbt, session):
     max_items = int(dbt.config.get("max_items_per_visitor"))
     candidate_items = int(dbt.config.get("als_candidate_items"))
     weights = als.weights_from_seed(dbt.ref("event_type_weights").df())
-    # searched once, at the evaluation cutoff; every ALS cutoff uses the values chosen there
-    als_cutoffs = dbt.ref("int_recommenders").filter("generator = 'als'").project("cutoff_name")
+    # searched once, at the evaluation cutoff; every ALS cutoff uses the values chosen there.
+    # Column names and plain filters only (the relation API both engines offer: DuckDB, and
+    # spark_runner's SparkRelation); timestamps through a frame (naive UTC on both)
+    als_cutoffs = dbt.ref("int_recommenders").filter("generator = 'als'").select("cutoff_name")
     cutoffs = (
         dbt.ref("int_recommendation_cutoffs")
         .filter("cutoff_name = 'evaluation'")
-        .join(als_cutoffs.distinct(), "cutoff_name")
-        .project("cutoff_name, cast(cutoff_at as varchar)")
-        .fetchall()
+        .select("cutoff_name", "cutoff_at")
+        .df()
     )
-    events = dbt.ref("int_events_enriched").project("visitor_id, item_id, event_type, event_at")
+    cutoffs = cutoffs[cutoffs["cutoff_name"].isin({name for (name,) in als_cutoffs.fetchall()})]
+    events = dbt.ref("int_events_enriched").select(
+        "visitor_id", "item_id", "event_type", "event_at"
+    )
     frames = []
     # on the cutoff's events only: the validation window is the last validation_days
     # before the cutoff, never after it
-    for name, cutoff_at in cutoffs:
+    for name, timestamp in zip(cutoffs["cutoff_name"], cutoffs["cutoff_at"], strict=True):
+        cutoff_at = timestamp.isoformat(sep=" ")
         training = events.filter(f"event_at <= timestamp '{cutoff_at}'").df()
         table = als.search_table(
             training,

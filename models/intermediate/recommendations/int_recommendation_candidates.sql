@@ -195,7 +195,7 @@ als_scores as (
         generators.generator_key,
         als_candidates.visitor_id,
         als_candidates.item_id,
-        1.0 / als_candidates.rank as score,
+        cast(1 as double) / als_candidates.rank as score,
         true as has_neighbour_score
     from als_candidates
     inner join generators

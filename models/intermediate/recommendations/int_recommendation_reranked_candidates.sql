@@ -26,7 +26,7 @@ with
 
 cutoffs as (
     select * from {{ ref('int_recommendation_cutoffs') }}
-    where list_contains(recommenders, 'reranked')
+    where array_contains(recommenders, 'reranked')
 ),
 
 candidate_features as (
@@ -141,71 +141,62 @@ ranked as (
     qualify rank <= cutoffs.list_length
 ),
 
--- the reasons' evidence, only for the kept rows: the visitor's recent item that makes
--- the candidate most similar / most often co-bought
-similarity_sources as (
-    select
-        ranked.cutoff_name,
-        ranked.visitor_id,
-        ranked.item_id,
-        arg_max(
-            item_similarity.item_id, [item_similarity.similarity, -item_similarity.item_id]
-        ) as source_item_id,
-        arg_max(
-            item_similarity.n_common_visitors,
-            [item_similarity.similarity, -item_similarity.item_id]
-        ) as n_source
-    from ranked
-    inner join recent_items
-        on
-            ranked.cutoff_name = recent_items.cutoff_name
-            and ranked.visitor_id = recent_items.visitor_id
-    inner join item_similarity
-        on
-            recent_items.cutoff_name = item_similarity.cutoff_name
-            and recent_items.item_id = item_similarity.item_id
-            and ranked.item_id = item_similarity.similar_item_id
-    where ranked.reason_generator = 'item_similarity'
-    group by ranked.cutoff_name, ranked.visitor_id, ranked.item_id
-),
-
-co_purchase_pairs as (
+-- the neighbour reasons' evidence in one shape: a visitor's recent item (item_id), a
+-- candidate it links to (linked_item_id), the link's strength and its count
+neighbour_links as (
     select
         cutoff_name,
+        'item_similarity' as generator,
+        item_id,
+        similar_item_id as linked_item_id,
+        similarity as strength,
+        n_common_visitors as n_source
+    from item_similarity
+    union all
+    select
+        cutoff_name,
+        'co_purchase' as generator,
         item_a as item_id,
-        item_b as other_item_id,
-        n_baskets
+        item_b as linked_item_id,
+        n_baskets as strength,
+        n_baskets as n_source
     from bought_together
     union all
     select
         cutoff_name,
+        'co_purchase' as generator,
         item_b as item_id,
-        item_a as other_item_id,
-        n_baskets
+        item_a as linked_item_id,
+        n_baskets as strength,
+        n_baskets as n_source
     from bought_together
 ),
 
-co_purchase_sources as (
+-- only for the kept rows: the visitor's recent item that makes the candidate most similar
+-- / most often co-bought (ties: the smaller item_id), with its count
+reason_sources as (
     select
         ranked.cutoff_name,
         ranked.visitor_id,
         ranked.item_id,
-        arg_max(
-            co_purchase_pairs.item_id, [co_purchase_pairs.n_baskets, -co_purchase_pairs.item_id]
-        ) as source_item_id,
-        max(co_purchase_pairs.n_baskets) as n_source
+        neighbour_links.item_id as source_item_id,
+        neighbour_links.n_source,
+        row_number() over (
+            partition by ranked.cutoff_name, ranked.visitor_id, ranked.item_id
+            order by neighbour_links.strength desc, neighbour_links.item_id asc
+        ) as source_rank
     from ranked
     inner join recent_items
         on
             ranked.cutoff_name = recent_items.cutoff_name
             and ranked.visitor_id = recent_items.visitor_id
-    inner join co_purchase_pairs
+    inner join neighbour_links
         on
-            recent_items.cutoff_name = co_purchase_pairs.cutoff_name
-            and recent_items.item_id = co_purchase_pairs.item_id
-            and ranked.item_id = co_purchase_pairs.other_item_id
-    where ranked.reason_generator = 'co_purchase'
-    group by ranked.cutoff_name, ranked.visitor_id, ranked.item_id
+            recent_items.cutoff_name = neighbour_links.cutoff_name
+            and recent_items.item_id = neighbour_links.item_id
+            and ranked.item_id = neighbour_links.linked_item_id
+            and ranked.reason_generator = neighbour_links.generator
+    qualify source_rank = 1
 ),
 
 explained as (
@@ -218,13 +209,13 @@ explained as (
         case ranked.reason_generator
             when 'item_similarity'
                 then concat(
-                    'viewed with ', similarity_sources.source_item_id,
-                    ' by ', similarity_sources.n_source, ' visitors'
+                    'viewed with ', reason_sources.source_item_id,
+                    ' by ', reason_sources.n_source, ' visitors'
                 )
             when 'co_purchase'
                 then concat(
-                    'bought with ', co_purchase_sources.source_item_id,
-                    ' in ', co_purchase_sources.n_source, ' orders'
+                    'bought with ', reason_sources.source_item_id,
+                    ' in ', reason_sources.n_source, ' orders'
                 )
             when 'category_popularity'
                 then concat(
@@ -234,16 +225,11 @@ explained as (
             else concat('top seller in the shop (#', cast(round(exp(ranked.global_log_rank)) as bigint), ')')
         end as reason
     from ranked
-    left join similarity_sources
+    left join reason_sources
         on
-            ranked.cutoff_name = similarity_sources.cutoff_name
-            and ranked.visitor_id = similarity_sources.visitor_id
-            and ranked.item_id = similarity_sources.item_id
-    left join co_purchase_sources
-        on
-            ranked.cutoff_name = co_purchase_sources.cutoff_name
-            and ranked.visitor_id = co_purchase_sources.visitor_id
-            and ranked.item_id = co_purchase_sources.item_id
+            ranked.cutoff_name = reason_sources.cutoff_name
+            and ranked.visitor_id = reason_sources.visitor_id
+            and ranked.item_id = reason_sources.item_id
     left join item_state
         on
             ranked.cutoff_name = item_state.cutoff_name

@@ -41,19 +41,19 @@ popularity as (
     select * from {{ ref('int_item_popularity') }}
 ),
 
-suppressions as not materialized (
+suppressions as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_suppressions') }}
 ),
 
-recent_items as not materialized (
+recent_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_recent_items') }}
 ),
 
-item_state as not materialized (
+item_state as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_item_state') }}
 ),
 
-visitor_items as not materialized (
+visitor_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_visitor_items') }}
 ),
 
@@ -131,7 +131,7 @@ generator_features as (
             coalesce(max(score) filter (where recommender = '{{ generator }}'), 0) as {{ generator }}_score,
             ln(coalesce(min(rank) filter (where recommender = '{{ generator }}'), {{ missing_rank }}))
                 as {{ generator }}_log_rank,
-            coalesce(1.0 / min(rank) filter (where recommender = '{{ generator }}'), 0)
+            coalesce(cast(1 as double) / min(rank) filter (where recommender = '{{ generator }}'), 0)
                 as {{ generator }}_reciprocal_rank,
         {%- endfor %}
         count(*) as n_proposing_generators
@@ -196,7 +196,7 @@ features as (
                 as {{ generator }}_reciprocal_rank,
         {%- endfor %}
         ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
-        coalesce(1.0 / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
+        coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
         ln(1 + coalesce(popularity_ranked.score, 0)) as popularity_log,
         coalesce(recent_items.recent_weight, 0) as recent_weight,
         coalesce(recent_categories.n_category_events / recent_categories.n_visitor_events, 0)
