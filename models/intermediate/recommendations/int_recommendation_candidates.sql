@@ -278,34 +278,22 @@ ranked_blend as (
             and unavailable.reason = 'unavailable'
 ),
 
-blended_top as (
+final as (
     select
+        -- ids
         lists.cutoff_name,
         lists.recommender,
         ranked_blend.visitor_id,
+        ranked_blend.rank,
         ranked_blend.item_id,
+        -- measures
         ranked_blend.score,
-        ranked_blend.has_neighbour_score,
-        ranked_blend.rank
+        -- flags
+        ranked_blend.has_neighbour_score
     from ranked_blend
     inner join lists
         on ranked_blend.list_key = lists.list_key
     where ranked_blend.rank <= lists.list_length
-),
-
-final as (
-    select
-        -- ids
-        cutoff_name,
-        recommender,
-        visitor_id,
-        rank,
-        item_id,
-        -- measures
-        score,
-        -- flags
-        has_neighbour_score
-    from blended_top
 )
 
 select * from final

@@ -148,13 +148,16 @@ global_fill as (
             and global_ranked.item_id = candidates.item_id
 ),
 
-ranked as (
+-- the labelled candidates, then the popularity fill of the free slots
+final as (
     select
+        -- ids
         candidates.cutoff_name,
         candidates.recommender,
         candidates.visitor_id,
         candidates.rank,
         candidates.item_id,
+        -- measures
         candidates.score,
         candidate_counts.strategy,
         candidates.reason
@@ -180,21 +183,6 @@ ranked as (
     inner join cutoffs
         on global_fill.cutoff_name = cutoffs.cutoff_name
     where global_fill.rank <= cutoffs.list_length
-),
-
-final as (
-    select
-        -- ids
-        cutoff_name,
-        recommender,
-        visitor_id,
-        rank,
-        item_id,
-        -- measures
-        score,
-        strategy,
-        reason
-    from ranked
 )
 
 select * from final

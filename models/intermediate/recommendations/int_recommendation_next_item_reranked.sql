@@ -27,12 +27,7 @@ coefficients as (
 -- one row: mean, scale and coefficient of every feature as columns
 model as (
     select
-        {%- for feature in features %}
-            max(mean) filter (where feature = '{{ feature }}') as {{ feature }}_mean,
-            max(scale) filter (where feature = '{{ feature }}') as {{ feature }}_scale,
-            max(coefficient) filter (where feature = '{{ feature }}') as {{ feature }}_coefficient,
-        {%- endfor %}
-        max(coefficient) filter (where feature = '(intercept)') as intercept
+        {{ logistic_model_columns(features) }}
     from coefficients
 ),
 
@@ -43,12 +38,7 @@ scored as (
         round(1 / (1 + exp(-(
             model.intercept
             {%- for feature in features %}
-                + coalesce(
-                    model.{{ feature }}_coefficient
-                    * (candidate_features.{{ feature }} - model.{{ feature }}_mean)
-                    / nullif(model.{{ feature }}_scale, 0),
-                    0
-                )
+                + {{ logit_contribution('model', 'candidate_features', feature) }}
             {%- endfor %}
         ))), 12) as score
     from candidate_features

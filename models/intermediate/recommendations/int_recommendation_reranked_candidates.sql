@@ -56,12 +56,7 @@ item_state as (
 -- one row: mean, scale and coefficient of every feature as columns
 model as (
     select
-        {%- for feature in features %}
-            max(mean) filter (where feature = '{{ feature }}') as {{ feature }}_mean,
-            max(scale) filter (where feature = '{{ feature }}') as {{ feature }}_scale,
-            max(coefficient) filter (where feature = '{{ feature }}') as {{ feature }}_coefficient,
-        {%- endfor %}
-        max(coefficient) filter (where feature = '(intercept)') as intercept
+        {{ logistic_model_columns(features) }}
     from coefficients
 ),
 
@@ -74,12 +69,7 @@ contributions as (
         candidate_features.category_popularity_score,
         candidate_features.global_log_rank,
         {%- for feature in features %}
-            coalesce(
-                model.{{ feature }}_coefficient
-                * (candidate_features.{{ feature }} - model.{{ feature }}_mean)
-                / nullif(model.{{ feature }}_scale, 0),
-                0
-            ) as {{ feature }}_part,
+            {{ logit_contribution('model', 'candidate_features', feature) }} as {{ feature }}_part,
         {%- endfor %}
         {%- for generator in generators %}
             candidate_features.{{ generator }}_score > 0 as is_{{ generator }}_proposed,
