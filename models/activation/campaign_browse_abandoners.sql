@@ -1,5 +1,5 @@
 {#- Visitors active in the `active_days` before as-of who viewed or carted but never
-    bought, ranked by purchase propensity, each with its recommended items (the hybrid
+    bought, ranked by purchase propensity, each with its recommended items (the re-ranked
     list at the production cutoff). Bot-like visitors are never targeted. -#}
 {% set active_days = var('active_days') %}
 {% set control_share = var('control_share') %}
@@ -24,7 +24,7 @@ propensity as (
 
 recommendations as (
     select * from {{ ref('int_recommendation_lists') }}
-    where cutoff_name = 'production' and recommender = 'hybrid'
+    where cutoff_name = 'production' and recommender = 'reranked'
 ),
 
 recent_activity as (

@@ -369,6 +369,29 @@ def _print_model_metrics(report) -> None:
 
 
 @app.command()
+def readout(
+    campaign: Annotated[
+        str | None,
+        typer.Option(
+            "--campaign",
+            help="Only this campaign: no-sales-items, browse-abandoners or churned-customers.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print the campaign readout: conversion of targets vs the hold-out, 95 % CI, p, MDE."""
+    from rocketmart import reports
+    from rocketmart.warehouse import WarehouseError
+
+    try:
+        report = reports.campaign_readout(db=db, campaign=campaign)
+    except WarehouseError as exc:
+        _fail(str(exc))
+    _print_report(report)
+
+
+@app.command()
 def dashboard(
     db: DbOption = None,
     host: Annotated[

@@ -148,6 +148,33 @@ def minimum_detectable_effect(
     return np.where(valid & reachable, high, np.nan)
 
 
+def campaign_counts(targets: pd.DataFrame, campaigns) -> pd.DataFrame:
+    """The group sizes and conversions per campaign, one row per name in ``campaigns``
+    (in that order; 0 for a campaign without targets).
+
+    ``targets`` has one row per target with ``campaign``, ``is_control`` and
+    ``is_converted`` (booleans). Returns campaign and the INPUT_COLUMNS counts (int64).
+    Targets of a campaign not in ``campaigns`` raise ValueError (a list nobody reads out).
+    """
+    unknown = sorted(set(targets["campaign"]) - set(campaigns))
+    if unknown:
+        raise ValueError(f"targets of unknown campaigns: {', '.join(map(str, unknown))}")
+    is_control = targets["is_control"].astype(bool).to_numpy()
+    is_converted = targets["is_converted"].astype(bool).to_numpy()
+    flags = pd.DataFrame(
+        {
+            "campaign": targets["campaign"].to_numpy(),
+            "n_target": ~is_control,
+            "n_target_converted": ~is_control & is_converted,
+            "n_control": is_control,
+            "n_control_converted": is_control & is_converted,
+        }
+    )
+    counts = flags.groupby("campaign", sort=False)[INPUT_COLUMNS].sum()
+    counts = counts.reindex(list(campaigns), fill_value=0).astype("int64")
+    return counts.rename_axis("campaign").reset_index()
+
+
 def campaign_readout_stats(counts: pd.DataFrame) -> pd.DataFrame:
     """Add the readout columns (OUTPUT_COLUMNS) to a frame of campaign counts.
 

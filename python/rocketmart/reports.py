@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rocketmart.export import Campaign
 from rocketmart.warehouse import WarehouseError, connect, require_table
 
 
@@ -88,4 +89,28 @@ def recommendation_metrics(db: Path | None = None) -> Report:
         "round(recall_at_k, 3) as rec, round(hit_rate_at_k, 3) as hit_rate, "
         "round(mrr_at_k, 3) as mrr, round(catalogue_coverage, 3) as coverage "
         "from marts.recommendation_evaluation order by protocol desc, k, hit_rate desc",
+    )
+
+
+def campaign_readout(db: Path | None = None, campaign: str | None = None) -> Report:
+    """The A/B readout of each campaign (marts.campaign_readout): targets vs hold-out;
+    only `campaign` (an export name, e.g. browse-abandoners) when given."""
+    names = [c.value for c in Campaign]
+    if campaign is not None and campaign not in names:
+        raise WarehouseError(f"unknown campaign {campaign!r} (choose from {', '.join(names)})")
+    return _report(
+        db,
+        "Campaign readout (targets vs hold-out; on history an A/A test: the CI should cover 0)",
+        "marts",
+        "campaign_readout",
+        "select campaign, cast(readout_cutoff_at as date) as cutoff, readout_days as days, "
+        "n_target, n_target_converted as conv_t, round(target_rate, 4) as rate_t, "
+        "n_control, n_control_converted as conv_c, round(control_rate, 4) as rate_c, "
+        "round(lift_abs, 4) as lift, "
+        "'[' || printf('%.4f', lift_abs_lower) || ', ' || printf('%.4f', lift_abs_upper) || ']' "
+        "as ci95, "
+        "round(p_value, 3) as p, test, round(mde_abs, 4) as mde "
+        "from marts.campaign_readout where ? is null or campaign = ? "
+        "order by campaign, readout_cutoff_at",
+        [campaign, campaign],
     )

@@ -202,7 +202,7 @@ def test_campaign_readout_section_when_the_mart_exists(monkeypatch, tmp_path):
     with duckdb.connect(str(db)) as con:
         con.execute(
             """
-            create table marts.campaign_readout as
+            create or replace table marts.campaign_readout as
             select * from (values
                 ('browse_abandoners', timestamp '2015-09-04', 14, 900, 18, 0.02, 100, 1, 0.01,
                  0.01, -0.012, 0.028, 1.0, 0.45, 'fisher', 0.03),

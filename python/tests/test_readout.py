@@ -6,6 +6,7 @@ import pytest
 
 from rocketmart.readout import (
     OUTPUT_COLUMNS,
+    campaign_counts,
     campaign_readout_stats,
     fisher_p_value,
     minimum_detectable_effect,
@@ -153,3 +154,30 @@ def test_aa_test_interval_covers_zero_mostly():
     result = campaign_readout_stats(frame)
     covered = (result["lift_abs_lower"] <= 0) & (result["lift_abs_upper"] >= 0)
     assert 0.93 <= covered.mean() <= 0.99
+
+
+def test_campaign_counts_by_hand():
+    targets = pd.DataFrame(
+        {
+            "campaign": ["b", "a", "a", "a", "a", "b"],
+            "is_control": [False, False, False, True, True, True],
+            "is_converted": [True, True, False, True, False, False],
+        }
+    )
+    counts = campaign_counts(targets, ["a", "b", "c"])
+    assert counts.to_dict("list") == {
+        "campaign": ["a", "b", "c"],
+        "n_target": [2, 1, 0],
+        "n_target_converted": [1, 1, 0],
+        "n_control": [2, 1, 0],
+        "n_control_converted": [1, 0, 0],
+    }
+    assert all(counts[c].dtype == np.int64 for c in counts.columns[1:])
+
+
+def test_campaign_counts_without_targets_and_with_an_unknown_campaign():
+    empty = pd.DataFrame({"campaign": [], "is_control": [], "is_converted": []})
+    assert campaign_counts(empty, ["a"]).iloc[0].tolist() == ["a", 0, 0, 0, 0]
+    stray = pd.DataFrame({"campaign": ["z"], "is_control": [False], "is_converted": [False]})
+    with pytest.raises(ValueError, match="unknown campaigns: z"):
+        campaign_counts(stray, ["a"])

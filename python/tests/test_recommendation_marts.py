@@ -101,8 +101,9 @@ def test_evaluation_has_every_protocol_strategy_and_k(name):
     con = _connect(name)
     rows = con.sql("select protocol, strategy, k from marts.recommendation_evaluation").fetchall()
     visitor = {"global_popularity", "category_popularity", "co_purchase", "item_similarity"}
-    expected = {("visitor_time_split", s, k) for s in visitor | {"hybrid"} for k in (5, 10, 20)}
-    session = {"association_rules", "item_similarity", "global_popularity"}
+    visitor |= {"hybrid", "als", "reranked"}
+    expected = {("visitor_time_split", s, k) for s in visitor for k in (5, 10, 20)}
+    session = {"association_rules", "item_similarity", "global_popularity", "reranked"}
     expected |= {("session_next_item", s, k) for s in session for k in (5, 10, 20)}
     assert set(rows) == expected
 

@@ -5,7 +5,13 @@ from rocketmart.similarity import top_k_cosine_per_cutoff
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    cutoffs = dbt.ref("int_recommendation_cutoffs").select("cutoff_name").fetchall()
+    # cutoffs without a recommender (the campaign readout) need no similarity
+    cutoffs = (
+        dbt.ref("int_recommendation_cutoffs")
+        .filter("cardinality(recommenders) > 0")
+        .select("cutoff_name")
+        .fetchall()
+    )
     interactions = dbt.ref("int_visitor_item_interactions")
     # one pure call per cutoff, each on the interactions at or before that cutoff only
     return top_k_cosine_per_cutoff(

@@ -6,7 +6,8 @@
         (int_bought_together, both directions), over the visitor's best such sum;
       category_popularity: the item's score in the visitor's most-viewed category list
         (int_category_top_items; most recent views, then events, then category_id), over
-        the list's best.
+        the list's best;
+      als: 1 / rank in the visitor's ALS list (int_recommendation_als_candidates).
     The blend is the weighted sum of a recommender's generators (int_recommenders; hybrid =
     0.75 · similarity + 0.25 · category), rounded to 12 decimals; ranked by score desc,
     then item_id. Suppressed items (already bought, unavailable) never appear. -#}
@@ -51,6 +52,10 @@ category_top_items as (
 
 suppressions as (
     select * from {{ ref('int_recommendation_suppressions') }}
+),
+
+als_candidates as (
+    select * from {{ ref('int_recommendation_als_candidates') }}
 ),
 
 generators as (
@@ -183,11 +188,29 @@ category_scores as (
             and top_categories.category_id = category_list_scores.category_id
 ),
 
+-- -- ALS generator -----------------------------------------------------------------------------
+-- score = 1 / ALS rank (factor dot products are not on a common scale across visitors)
+als_scores as (
+    select
+        generators.generator_key,
+        als_candidates.visitor_id,
+        als_candidates.item_id,
+        cast(1 as double) / als_candidates.rank as score,
+        true as has_neighbour_score
+    from als_candidates
+    inner join generators
+        on
+            als_candidates.cutoff_name = generators.cutoff_name
+            and generators.generator = 'als'
+),
+
 -- -- blend ------------------------------------------------------------------------------------
 generator_scores as (
     select * from neighbour_scores
     union all
     select * from category_scores
+    union all
+    select * from als_scores
 ),
 
 blended as (
@@ -255,34 +278,22 @@ ranked_blend as (
             and unavailable.reason = 'unavailable'
 ),
 
-blended_top as (
+final as (
     select
+        -- ids
         lists.cutoff_name,
         lists.recommender,
         ranked_blend.visitor_id,
+        ranked_blend.rank,
         ranked_blend.item_id,
+        -- measures
         ranked_blend.score,
-        ranked_blend.has_neighbour_score,
-        ranked_blend.rank
+        -- flags
+        ranked_blend.has_neighbour_score
     from ranked_blend
     inner join lists
         on ranked_blend.list_key = lists.list_key
     where ranked_blend.rank <= lists.list_length
-),
-
-final as (
-    select
-        -- ids
-        cutoff_name,
-        recommender,
-        visitor_id,
-        rank,
-        item_id,
-        -- measures
-        score,
-        -- flags
-        has_neighbour_score
-    from blended_top
 )
 
 select * from final

@@ -4,7 +4,10 @@
     them has an item-neighbour score, else category_popularity; then the free slots are
     filled from global popularity at the cutoff (score = popularity over the top
     available item's), labelled global_popularity (cold start). Already bought and
-    unavailable items (int_recommendation_suppressions) never appear; ties by item_id. -#}
+    unavailable items (int_recommendation_suppressions) never appear; ties by item_id.
+    The recommender `reranked` takes its candidates from int_recommendation_reranked_candidates
+    (with their reason); other blends' reason is "recommended by <recommender>", the fill's
+    "top seller in the shop (#<global rank>)". -#}
 with
 
 cutoffs as (
@@ -22,8 +25,29 @@ audience as (
     select * from {{ ref('int_recommendation_audience') }}
 ),
 
+-- the blends and the re-ranker's lists: one shape
 candidates as {{ cte_not_materialized() }} (
-    select * from {{ ref('int_recommendation_candidates') }}
+    select
+        cutoff_name,
+        recommender,
+        visitor_id,
+        rank,
+        item_id,
+        score,
+        has_neighbour_score,
+        concat('recommended by ', recommender) as reason
+    from {{ ref('int_recommendation_candidates') }}
+    union all
+    select
+        cutoff_name,
+        recommender,
+        visitor_id,
+        rank,
+        item_id,
+        score,
+        has_neighbour_score,
+        reason
+    from {{ ref('int_recommendation_reranked_candidates') }}
 ),
 
 popularity as (
@@ -100,6 +124,7 @@ global_fill as (
         fill_slots.visitor_id,
         global_ranked.item_id,
         global_ranked.score,
+        global_ranked.global_rank,
         fill_slots.n_blended + row_number() over (
             partition by fill_slots.cutoff_name, fill_slots.recommender, fill_slots.visitor_id
             order by fill_slots.global_rank
@@ -123,15 +148,19 @@ global_fill as (
             and global_ranked.item_id = candidates.item_id
 ),
 
-ranked as (
+-- the labelled candidates, then the popularity fill of the free slots
+final as (
     select
+        -- ids
         candidates.cutoff_name,
         candidates.recommender,
         candidates.visitor_id,
         candidates.rank,
         candidates.item_id,
+        -- measures
         candidates.score,
-        candidate_counts.strategy
+        candidate_counts.strategy,
+        candidates.reason
     from candidates
     inner join candidate_counts
         on
@@ -148,25 +177,12 @@ ranked as (
         global_fill.rank,
         global_fill.item_id,
         global_fill.score,
-        'global_popularity' as strategy
+        'global_popularity' as strategy,
+        concat('top seller in the shop (#', global_fill.global_rank, ')') as reason
     from global_fill
     inner join cutoffs
         on global_fill.cutoff_name = cutoffs.cutoff_name
     where global_fill.rank <= cutoffs.list_length
-),
-
-final as (
-    select
-        -- ids
-        cutoff_name,
-        recommender,
-        visitor_id,
-        rank,
-        item_id,
-        -- measures
-        score,
-        strategy
-    from ranked
 )
 
 select * from final

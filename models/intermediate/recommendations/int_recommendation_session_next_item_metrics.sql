@@ -5,7 +5,8 @@
     transition. From the viewed item predict the next one with an item-to-item model
     fitted at the cutoff: association_rules (items co-viewed in a training session of a
     visitor not bot-like at the cutoff, by number of sessions, ties by item id),
-    item_similarity (int_item_similarity) or global_popularity (int_item_popularity);
+    item_similarity (int_item_similarity), global_popularity (int_item_popularity) or
+    reranked (the next-item re-ranker over those three, int_recommendation_next_item_reranked);
     items without rules fall back to global popularity for that strategy only.
     hit_rate_at_k = HR@k, mrr_at_k = MRR@k over transitions; n_recommended_items =
     distinct predicted items in the top k for the transitions' items. -#}
@@ -38,6 +39,10 @@ item_similarity as (
 popularity as (
     select * from {{ ref('int_item_popularity') }}
     where cutoff_name = 'evaluation'
+),
+
+reranked as (
+    select * from {{ ref('int_recommendation_next_item_reranked') }}
 ),
 
 k_values as (
@@ -143,7 +148,7 @@ global_top_items as (
 session_strategies as (
     select
         {{ unnest_list(array_from(
-            "'association_rules', 'item_similarity', 'global_popularity'"
+            "'association_rules', 'item_similarity', 'global_popularity', 'reranked'"
         )) }} as strategy
 ),
 
@@ -161,6 +166,13 @@ item_predictions as (
         similar_item_id as predicted_item_id,
         rank
     from item_similarity
+    union all
+    select
+        'reranked' as strategy,
+        item_id,
+        predicted_item_id,
+        rank
+    from reranked
 ),
 
 -- -- metrics -------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
     free slots; global_popularity blends nothing (one row, generator null). Generators:
       item_similarity      similarity of the item to the visitor's recent items
       co_purchase          co-purchase confidence from the visitor's recent items
-      category_popularity  the item's popularity in the visitor's most-viewed category -#}
+      category_popularity  the item's popularity in the visitor's most-viewed category
+      als                  ALS (int_recommendation_als_candidates): items new to the visitor -#}
 {% set similarity_weight = var('hybrid_similarity_weight') %}
 {% set category_weight = var('hybrid_category_weight') %}
 
@@ -25,8 +26,12 @@ blends as (
         ('hybrid', 'category_popularity', {{ category_weight }}),
         ('item_similarity', 'item_similarity', 1),
         ('co_purchase', 'co_purchase', 1),
+        ('als', 'als', 1),
         ('category_popularity', 'category_popularity', 1),
-        ('global_popularity', null, null)
+        ('global_popularity', null, null),
+        -- re-ranks the candidates of the single-generator recommenders of its cutoff
+        -- (int_recommendation_reranked_candidates): blends no generator here
+        ('reranked', null, null)
     ) as blend_rows (recommender, generator, weight)
 ),
 

@@ -4,6 +4,9 @@
     window. One intermediate model per protocol holds the metrics:
     int_recommendation_visitor_time_split_metrics and
     int_recommendation_session_next_item_metrics. -#}
+{#- visitors (transitions) with a hit: hit_rate_at_k is their share of n_evaluated -#}
+{% set n_hits = 'round(metrics.hit_rate_at_k * metrics.n_evaluated)' %}
+
 with
 
 visitor_time_split as (
@@ -44,6 +47,9 @@ final as (
         round(metrics.precision_at_k, 12) as precision_at_k,
         round(metrics.recall_at_k, 12) as recall_at_k,
         round(metrics.hit_rate_at_k, 12) as hit_rate_at_k,
+        -- 95 % Wilson interval of the hit rate: how far the figure can be read
+        round({{ wilson_lower_bound(n_hits, 'metrics.n_evaluated') }}, 12) as hit_rate_lower,
+        round({{ wilson_upper_bound(n_hits, 'metrics.n_evaluated') }}, 12) as hit_rate_upper,
         round(metrics.mrr_at_k, 12) as mrr_at_k,
         coalesce(metrics.n_recommended_items, 0) / nullif(catalogue.n_catalogue_items, 0)
             as catalogue_coverage,

@@ -1,10 +1,10 @@
 {#- One row per (recently active non-bot visitor, rank): the top `top_n` items of the
-    hybrid recommender at the production cutoff (int_recommendation_lists). -#}
+    re-ranker (recommender reranked) at the production cutoff (int_recommendation_lists). -#}
 with
 
 lists as (
     select * from {{ ref('int_recommendation_lists') }}
-    where cutoff_name = 'production' and recommender = 'hybrid'
+    where cutoff_name = 'production' and recommender = 'reranked'
 ),
 
 final as (
@@ -15,7 +15,8 @@ final as (
         item_id,
         -- measures
         score,
-        strategy
+        strategy,
+        reason
     from lists
 )
 

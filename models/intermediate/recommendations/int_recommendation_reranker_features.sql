@@ -1,0 +1,277 @@
+{#- One row per cutoff that runs the single-generator recommenders, audience visitor and
+    candidate item: the re-ranker's input. Candidates = the items any generator proposed
+    (int_recommendation_candidates of the recommenders item_similarity, co_purchase,
+    category_popularity, als and the hybrid blend: each already without bought and
+    unavailable items) plus the
+    cutoff's top list_length available items by popularity (global_popularity), minus the
+    visitor's bought items. Features (0 / ln(1000) / 0 when a generator did not propose it):
+      <generator>_score, <generator>_log_rank, <generator>_reciprocal_rank  per generator
+                            (its score, ln and 1 / its rank);
+      global_log_rank, global_reciprocal_rank  of the item's popularity rank at the cutoff;
+      popularity_log        ln(1 + popularity score) (int_item_popularity);
+      recent_weight         strongest recent event of the visitor on the item (0 none);
+      category_share        share of the visitor's recent events in the item's category;
+      top_category_share    category_share when the category generator proposed the item
+                            (a top seller of the visitor's favourite category), else 0.
+    is_new_interaction (label; null without an outcome window): the visitor had an event
+    on the item in (cutoff_at, outcome_ends_at] and none at or before the cutoff, the
+    target of recommendation_evaluation's visitor_time_split protocol. -#}
+{% set generators = ['item_similarity', 'co_purchase', 'category_popularity', 'als', 'hybrid'] %}
+{% set missing_rank = 1000 %}
+
+with
+
+cutoffs as (
+    select * from {{ ref('int_recommendation_cutoffs') }}
+),
+
+candidates as (
+    select * from {{ ref('int_recommendation_candidates') }}
+    where
+        recommender in (
+            '{{ generators | join("', '") }}'
+        )
+),
+
+audience as (
+    select * from {{ ref('int_recommendation_audience') }}
+),
+
+popularity as (
+    select * from {{ ref('int_item_popularity') }}
+),
+
+suppressions as {{ cte_not_materialized() }} (
+    select * from {{ ref('int_recommendation_suppressions') }}
+),
+
+recent_items as {{ cte_not_materialized() }} (
+    select * from {{ ref('int_recommendation_recent_items') }}
+),
+
+item_state as {{ cte_not_materialized() }} (
+    select * from {{ ref('int_recommendation_item_state') }}
+),
+
+visitor_items as {{ cte_not_materialized() }} (
+    select * from {{ ref('int_recommendation_visitor_items') }}
+),
+
+events as (
+    select * from {{ ref('int_events_enriched') }}
+),
+
+-- cutoffs whose lists a re-ranker can order: the generator recommenders ran there
+reranker_cutoffs as (
+    select distinct cutoffs.*
+    from cutoffs
+    inner join candidates
+        on cutoffs.cutoff_name = candidates.cutoff_name
+),
+
+popularity_ranked as (
+    select
+        popularity.cutoff_name,
+        popularity.item_id,
+        popularity.score,
+        row_number() over (
+            partition by popularity.cutoff_name
+            order by popularity.score desc, popularity.item_id asc
+        ) as global_rank
+    from popularity
+    semi join reranker_cutoffs
+        on popularity.cutoff_name = reranker_cutoffs.cutoff_name
+),
+
+global_top as (
+    select
+        popularity_ranked.cutoff_name,
+        popularity_ranked.item_id,
+        row_number() over (
+            partition by popularity_ranked.cutoff_name
+            order by popularity_ranked.global_rank
+        ) as available_rank
+    from popularity_ranked
+    anti join suppressions as unavailable
+        on
+            popularity_ranked.cutoff_name = unavailable.cutoff_name
+            and popularity_ranked.item_id = unavailable.item_id
+            and unavailable.reason = 'unavailable'
+    qualify available_rank <= (
+        select max(reranker_cutoffs.list_length) from reranker_cutoffs
+    )
+),
+
+global_candidates as (
+    select
+        audience.cutoff_name,
+        audience.visitor_id,
+        global_top.item_id
+    from audience
+    inner join reranker_cutoffs
+        on audience.cutoff_name = reranker_cutoffs.cutoff_name
+    inner join global_top
+        on
+            audience.cutoff_name = global_top.cutoff_name
+            and reranker_cutoffs.list_length >= global_top.available_rank
+    anti join suppressions as already_bought
+        on
+            audience.cutoff_name = already_bought.cutoff_name
+            and audience.visitor_id = already_bought.visitor_id
+            and global_top.item_id = already_bought.item_id
+            and already_bought.reason = 'already_bought'
+),
+
+generator_features as (
+    select
+        cutoff_name,
+        visitor_id,
+        item_id,
+        {%- for generator in generators %}
+            coalesce(max(score) filter (where recommender = '{{ generator }}'), 0) as {{ generator }}_score,
+            ln(coalesce(min(rank) filter (where recommender = '{{ generator }}'), {{ missing_rank }}))
+                as {{ generator }}_log_rank,
+            coalesce(cast(1 as double) / min(rank) filter (where recommender = '{{ generator }}'), 0)
+                as {{ generator }}_reciprocal_rank,
+        {%- endfor %}
+        count(*) as n_proposing_generators
+    from candidates
+    group by cutoff_name, visitor_id, item_id
+),
+
+pool as (
+    select
+        cutoff_name,
+        visitor_id,
+        item_id
+    from generator_features
+    union
+    select
+        cutoff_name,
+        visitor_id,
+        item_id
+    from global_candidates
+),
+
+recent_categories as (
+    select
+        recent_items.cutoff_name,
+        recent_items.visitor_id,
+        item_state.category_id,
+        sum(recent_items.n_recent_events) as n_category_events,
+        sum(sum(recent_items.n_recent_events)) over (
+            partition by recent_items.cutoff_name, recent_items.visitor_id
+        ) as n_visitor_events
+    from recent_items
+    inner join item_state
+        on
+            recent_items.cutoff_name = item_state.cutoff_name
+            and recent_items.item_id = item_state.item_id
+    where item_state.category_id is not null
+    group by recent_items.cutoff_name, recent_items.visitor_id, item_state.category_id
+),
+
+outcomes as (
+    select distinct
+        cutoffs.cutoff_name,
+        events.visitor_id,
+        events.item_id
+    from events
+    inner join reranker_cutoffs as cutoffs
+        on
+            events.event_at > cutoffs.cutoff_at
+            and events.event_at <= cutoffs.outcome_ends_at
+),
+
+features as (
+    select
+        pool.cutoff_name,
+        pool.visitor_id,
+        pool.item_id,
+        {%- for generator in generators %}
+            coalesce(generator_features.{{ generator }}_score, 0) as {{ generator }}_score,
+            coalesce(generator_features.{{ generator }}_log_rank, ln({{ missing_rank }}))
+                as {{ generator }}_log_rank,
+            coalesce(generator_features.{{ generator }}_reciprocal_rank, 0)
+                as {{ generator }}_reciprocal_rank,
+        {%- endfor %}
+        ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
+        coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
+        ln(1 + coalesce(popularity_ranked.score, 0)) as popularity_log,
+        coalesce(recent_items.recent_weight, 0) as recent_weight,
+        coalesce(recent_categories.n_category_events / recent_categories.n_visitor_events, 0)
+            as category_share,
+        case
+            when generator_features.category_popularity_score > 0
+                then
+                    coalesce(
+                        recent_categories.n_category_events / recent_categories.n_visitor_events, 0
+                    )
+            else 0
+        end as top_category_share,
+        case
+            when reranker_cutoffs.outcome_ends_at is null then null
+            else outcomes.item_id is not null and visitor_items.item_id is null
+        end as is_new_interaction
+    from pool
+    inner join reranker_cutoffs
+        on pool.cutoff_name = reranker_cutoffs.cutoff_name
+    left join generator_features
+        on
+            pool.cutoff_name = generator_features.cutoff_name
+            and pool.visitor_id = generator_features.visitor_id
+            and pool.item_id = generator_features.item_id
+    left join popularity_ranked
+        on
+            pool.cutoff_name = popularity_ranked.cutoff_name
+            and pool.item_id = popularity_ranked.item_id
+    left join recent_items
+        on
+            pool.cutoff_name = recent_items.cutoff_name
+            and pool.visitor_id = recent_items.visitor_id
+            and pool.item_id = recent_items.item_id
+    left join item_state
+        on
+            pool.cutoff_name = item_state.cutoff_name
+            and pool.item_id = item_state.item_id
+    left join recent_categories
+        on
+            pool.cutoff_name = recent_categories.cutoff_name
+            and pool.visitor_id = recent_categories.visitor_id
+            and item_state.category_id = recent_categories.category_id
+    left join outcomes
+        on
+            pool.cutoff_name = outcomes.cutoff_name
+            and pool.visitor_id = outcomes.visitor_id
+            and pool.item_id = outcomes.item_id
+    left join visitor_items
+        on
+            pool.cutoff_name = visitor_items.cutoff_name
+            and pool.visitor_id = visitor_items.visitor_id
+            and pool.item_id = visitor_items.item_id
+),
+
+final as (
+    select
+        -- ids
+        cutoff_name,
+        visitor_id,
+        item_id,
+        -- features
+        {%- for generator in generators %}
+            {{ generator }}_score,
+            {{ generator }}_log_rank,
+            {{ generator }}_reciprocal_rank,
+        {%- endfor %}
+        global_log_rank,
+        global_reciprocal_rank,
+        popularity_log,
+        recent_weight,
+        category_share,
+        top_category_share,
+        -- label
+        is_new_interaction
+    from features
+)
+
+select * from final
