@@ -6,6 +6,7 @@ import pytest
 
 from rocketmart.readout import (
     OUTPUT_COLUMNS,
+    Z_95_EXACT,
     campaign_counts,
     campaign_readout_stats,
     fisher_p_value,
@@ -33,14 +34,16 @@ NEWCOMBE_TABLE_II = [
 
 @pytest.mark.parametrize(("counts", "expected"), NEWCOMBE_TABLE_II)
 def test_newcombe_matches_published_table(counts, expected):
-    lower, upper = newcombe_interval(*counts)
+    lower, upper = newcombe_interval(*counts, z=Z_95_EXACT)
     assert round(float(lower[0]), 4) == expected[0]
     assert round(float(upper[0]), 4) == expected[1]
 
 
 def test_newcombe_is_vectorised():
     counts = np.array([c for c, _ in NEWCOMBE_TABLE_II])
-    lower, upper = newcombe_interval(counts[:, 0], counts[:, 1], counts[:, 2], counts[:, 3])
+    lower, upper = newcombe_interval(
+        counts[:, 0], counts[:, 1], counts[:, 2], counts[:, 3], z=Z_95_EXACT
+    )
     np.testing.assert_allclose(lower, [e[0] for _, e in NEWCOMBE_TABLE_II], atol=5e-5)
     np.testing.assert_allclose(upper, [e[1] for _, e in NEWCOMBE_TABLE_II], atol=5e-5)
 
@@ -48,7 +51,7 @@ def test_newcombe_is_vectorised():
 def test_wilson_published_and_edges():
     # Newcombe (1998), single proportion examples: 81/263 -> 0.2553-0.3662, 15/148 ->
     # 0.0624-0.1605, 0/10 -> 0-0.2775 (and 10/10 mirrors it).
-    lower, upper = wilson_interval([81, 15, 0, 10], [263, 148, 10, 10])
+    lower, upper = wilson_interval([81, 15, 0, 10], [263, 148, 10, 10], z=Z_95_EXACT)
     np.testing.assert_allclose(lower, [0.2553, 0.0624, 0.0, 0.7225], atol=5e-5)
     np.testing.assert_allclose(upper, [0.3662, 0.1605, 0.2775, 1.0], atol=5e-5)
     lower, upper = wilson_interval([0], [0])
