@@ -1,4 +1,5 @@
-"""Shared pytest set-up for the `rocketmart build` runs inside the tests.
+"""Shared pytest set-up: the `rocketmart build` runs inside the tests, and test files
+that may run in any order (pytest-xdist).
 
 - The dbt unit tests are left out of those builds (DBT_EXCLUDE_RESOURCE_TYPES): they do
   not depend on the data and `make test-dbt` runs them; the data tests still run.
@@ -11,8 +12,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("DBT_EXCLUDE_RESOURCE_TYPES", "unit_test")
@@ -20,3 +25,17 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 if WORKER:
     os.environ.setdefault("DBT_TARGET_PATH", str(ROOT / "target" / f"pytest-{WORKER}"))
     os.environ.setdefault("DBT_LOG_PATH", str(ROOT / "logs" / f"pytest-{WORKER}"))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _drop_cached_dashboard_connections():
+    """The dashboard caches one read-only DuckDB connection per warehouse in the test
+    process (`st.cache_resource` in rocketmart.dashboard.ui). Dropped after each test file,
+    so that a later file may open the same warehouse with another configuration (DuckDB
+    refuses a second configuration of a file already open in the process; duckdb-engine's
+    differs), whatever order the files run in."""
+    yield
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_resource.clear()
+        gc.collect()
