@@ -30,10 +30,23 @@ export ROCKETMART_DB ?= $(DB)
 SPARK_TEST_DIR := build/test-spark
 SPARK_TEST_VISITORS ?= 3000
 SPARK_STAMP := $(VENV)/.spark-installed-stamp
+# the fixtures' many tiny queries: a C1-only JIT and the serial GC spend less CPU than the
+# JVM's defaults (measured on the real sample: see README "Running on Spark")
+SPARK_TEST_JAVA_OPTIONS ?= -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 # what a DuckDB build depends on: a test warehouse older than all of these is current
 PROJECT_FILES := models macros seeds tests dbt_project.yml profiles.yml python/rocketmart
 
-.PHONY: help setup lock data build run export dashboard lint format test test-dbt test-py test-spark bench calibration clean
+# `$(call dbt_build,NAME)`: dbt build of the test warehouse NAME from $(TEST_DIR)/NAME/raw
+dbt_build = ROCKETMART_RAW_DIR=$(TEST_DIR)/$(1)/raw ROCKETMART_DB=$(TEST_DIR)/$(1).duckdb \
+	$(BIN)/dbt build --profiles-dir . --target-path $(TEST_DIR)/target-$(1) $(2)
+NO_UNIT_TESTS := --exclude-resource-type unit_test
+# `$(call in_lane,LOG,COMMAND)` runs COMMAND in the background, output to LOG;
+# `$(call end_lane,LOG)` waits for it, prints LOG and fails when it failed.
+in_lane = ( $(2) ) > $(1) 2>&1 & lane=$$!
+end_lane = lane_status=0; wait $$lane || lane_status=$$?; cat $(1); \
+	if [ $$lane_status -ne 0 ]; then echo "failed: see $(1)" >&2; exit $$lane_status; fi
+
+.PHONY: help setup lock data build run export dashboard lint format test test-dbt test-py test-spark spark-setup bench calibration clean
 
 help: ## List every target with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -114,22 +127,28 @@ test-dbt: setup ## dbt build on generated data (with/without properties) and the
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)/real/raw
 	$(BIN)/rocketmart generate --out $(TEST_DIR)/generated/raw --visitors $(TEST_VISITORS) \
 		--seed $(SEED) --with-properties --bad-rows $(TEST_BAD_ROWS)
-	ROCKETMART_RAW_DIR=$(TEST_DIR)/generated/raw ROCKETMART_DB=$(TEST_DIR)/generated.duckdb \
-		$(BIN)/dbt build --profiles-dir .
 	$(BIN)/rocketmart generate --out $(TEST_DIR)/no_properties/raw --visitors 5000 --seed 7
-	ROCKETMART_RAW_DIR=$(TEST_DIR)/no_properties/raw ROCKETMART_DB=$(TEST_DIR)/no_properties.duckdb \
-		$(BIN)/dbt build --profiles-dir .
 	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(TEST_DIR)/real/raw/events.csv
 	cp $(SHARED_DATA)/category_tree.csv $(TEST_DIR)/real/raw/category_tree.csv
-	ROCKETMART_RAW_DIR=$(TEST_DIR)/real/raw ROCKETMART_DB=$(TEST_DIR)/real.duckdb \
-		$(BIN)/dbt build --profiles-dir .
+	@# two lanes on the two cores: the large generated build beside the two small ones
+	@# (each build its own target path; the dbt unit tests, which do not depend on the
+	@# data, in the generated build only); the background lane's output follows at its end
+	$(call in_lane,$(TEST_DIR)/generated.log,$(call dbt_build,generated)); \
+	status=0; $(call dbt_build,no_properties,$(NO_UNIT_TESTS)) && $(call dbt_build,real,$(NO_UNIT_TESTS)) \
+		|| status=$$?; \
+	$(call end_lane,$(TEST_DIR)/generated.log); exit $$status
 
+PYTEST_WORKERS ?= 2# pytest-xdist processes (each test file in one); 0 = no xdist
 test-py: setup ## pytest (python/tests); reuses the warehouses built by test-dbt
-	status=0; ROCKETMART_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/pytest -q || status=$$?; \
+	status=0; ROCKETMART_TEST_DIR=$(abspath $(TEST_DIR)) $(BIN)/pytest -q \
+		$(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile,-p no:xdist) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 
-test: setup lint test-dbt test-py ## Lint, dbt build on test data, then pytest
+test: setup ## Lint, dbt build on test data, then pytest
+	@# lint beside the dbt builds (each mostly one core), then pytest on their warehouses
+	$(MAKE) --no-print-directory -j2 lint test-dbt
+	$(MAKE) --no-print-directory test-py
 
 bench: $(BENCH_STAMP) ## Full-scale benchmark (see bench/README.md); writes bench/results.md
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
@@ -138,30 +157,42 @@ calibration: setup ## Generated vs real 5,000-visitor sample: writes docs/calibr
 	$(BIN)/rocketmart calibrate --visitors 100000 --seed $(SEED) --full-scale --out docs/calibration.md \
 		--real $(SHARED_DATA)/events_sample_5000_visitors.csv
 
+# the `spark` extra's requirements from pyproject.toml, without reinstalling the project
+# itself, so that it can install while other targets run the project (.ci/run)
 $(SPARK_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[spark]'
+	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['spark']))" \
+		| $(BIN)/pip install --quiet -r /dev/stdin
 	touch $(SPARK_STAMP)
+
+spark-setup: $(SPARK_STAMP) ## Install the Spark extra (pyspark, dbt-spark) into .venv; Java 17 is separate
 
 test-spark: setup $(SPARK_STAMP) ## Build small fixtures on Spark (needs Java 17) and compare every table with DuckDB
 	rm -rf $(SPARK_TEST_DIR) && mkdir -p $(SPARK_TEST_DIR)/real/raw
 	$(BIN)/rocketmart generate --out $(SPARK_TEST_DIR)/generated/raw --visitors $(SPARK_TEST_VISITORS) \
 		--seed $(SEED) --with-properties --bad-rows $(TEST_BAD_ROWS)
-	ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/generated/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/generated.duckdb \
-		$(BIN)/dbt build --profiles-dir . --quiet
-	@# the real sample: reuse the DuckDB build of `make test` when no project file is newer
 	cp $(SHARED_DATA)/events_sample_5000_visitors.csv $(SPARK_TEST_DIR)/real/raw/events.csv
 	cp $(SHARED_DATA)/category_tree.csv $(SPARK_TEST_DIR)/real/raw/category_tree.csv
+	@# two lanes, one Spark process (JVM, warehouse folder, dbt target) each: the generated
+	@# fixture (its DuckDB build, then Spark) beside the real sample (make test's DuckDB
+	@# build reused when no project file is newer; the dbt unit tests run on Spark here)
+	$(call in_lane,$(SPARK_TEST_DIR)/generated.log,\
+		$(call spark_dbt_build,generated) && $(call spark_compare,generated,none)); \
+	status=0; { \
 	if [ -f $(TEST_DIR)/real.duckdb ] && [ -z "$$(find $(PROJECT_FILES) -newer $(TEST_DIR)/real.duckdb ! -path "*/__pycache__*" | head -1)" ]; then \
 		echo "real sample: reusing $(TEST_DIR)/real.duckdb"; \
 		ln -s $(abspath $(TEST_DIR))/real.duckdb $(SPARK_TEST_DIR)/real.duckdb; \
 	else \
-		ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/real/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/real.duckdb \
-			$(BIN)/dbt build --profiles-dir . --quiet; \
-	fi
-	ROCKETMART_SPARK_DIR=$(abspath $(SPARK_TEST_DIR))/spark $(BIN)/python -m rocketmart.spark_compare \
-		$(SPARK_TEST_DIR)/generated.duckdb=$(SPARK_TEST_DIR)/generated/raw \
-		$(SPARK_TEST_DIR)/real.duckdb=$(SPARK_TEST_DIR)/real/raw
+		$(call spark_dbt_build,real); \
+	fi && $(call spark_compare,real,first); } || status=$$?; \
+	$(call end_lane,$(SPARK_TEST_DIR)/generated.log); exit $$status
 
+# the DuckDB build of a Spark fixture (its data tests; the unit tests run on Spark), and its
+# Spark build + comparison: $(call spark_compare,NAME,first|none) (unit tests on Spark or not)
+spark_dbt_build = ROCKETMART_RAW_DIR=$(SPARK_TEST_DIR)/$(1)/raw ROCKETMART_DB=$(SPARK_TEST_DIR)/$(1).duckdb \
+	$(BIN)/dbt build --profiles-dir . --quiet --target-path $(SPARK_TEST_DIR)/target-$(1) $(NO_UNIT_TESTS)
+spark_compare = ROCKETMART_SPARK_DIR=$(abspath $(SPARK_TEST_DIR))/spark-$(1) \
+	ROCKETMART_SPARK_JAVA_OPTIONS="$(SPARK_TEST_JAVA_OPTIONS)" $(BIN)/python -m rocketmart.spark_compare \
+	--unit-tests $(2) $(SPARK_TEST_DIR)/$(1).duckdb=$(SPARK_TEST_DIR)/$(1)/raw
 
 clean: ## Remove build artefacts (keeps .venv, data/raw and the warehouse)
 	rm -rf build target logs dbt_packages .pytest_cache .ruff_cache

@@ -54,20 +54,19 @@ class Dbt:
         for stale in (self.db, self.db.with_name(self.db.name + ".wal")):
             stale.unlink(missing_ok=True)
         if seed:
-            check(self._run(f"{log}-seed", "seed"), "dbt seed")
-        return self._run(log, *args)
+            check(self(f"{log}-seed", "seed", seed=False), "dbt seed")
+        paths = ["--project-dir", self.repo, "--profiles-dir", self.repo, "--target-path"]
+        cmd = [Path(sys.executable).with_name("dbt"), *args, *paths, self.target]
+        cmd += ["--log-path", self.work]
+        return run_measured(list(map(str, cmd)), self.work / f"{log}.log", self.env, self.repo)
 
-    def _run(self, log: str, *args: str):
-        exe = Path(sys.executable).with_name("dbt")
-        paths = ("--project-dir", self.repo, "--profiles-dir", self.repo, "--target-path")
-        cmd = [str(exe), *args, *map(str, paths), str(self.target), "--log-path", str(self.work)]
-        return run_measured(cmd, self.work / f"{log}.log", self.env, cwd=self.repo)
+    def manifest(self) -> dict:
+        return json.loads((self.target / "manifest.json").read_text())["nodes"]
 
     def nodes(self) -> dict:
-        """name -> status, seconds, language, path, parents, execute start/end (epoch)."""
+        """name -> type, status, seconds, language, path, relation, parents, execute span."""
         results = json.loads((self.target / "run_results.json").read_text())["results"]
-        manifest = json.loads((self.target / "manifest.json").read_text())["nodes"]
-        out = {}
+        manifest, out = self.manifest(), {}
         for result in results:
             node = manifest.get(result["unique_id"], {})
             span = [t for t in result["timing"] if t["name"] == "execute"] or [{}]
@@ -86,18 +85,14 @@ class Dbt:
     def mart_sql_seconds(self, marts) -> dict[str, float]:
         """Each mart's compiled SQL alone (`create table ... as`) on the last warehouse: the
         engine's time for the metric without dbt's fixed cost per model."""
-        manifest = json.loads((self.target / "manifest.json").read_text())["nodes"].values()
-        compiled = {
-            n["name"]: n["original_file_path"]
-            for n in manifest
-            if n["resource_type"] == "model" and n["name"] in marts
-        }
+        models = [n for n in self.manifest().values() if n["resource_type"] == "model"]
+        paths = {n["name"]: n["original_file_path"] for n in models}
         out = {}
         with duckdb.connect(str(self.db)) as con:  # the settings of profiles.yml
             con.execute("set preserve_insertion_order = false")
             con.execute(f"set memory_limit = '{os.environ.get('ROCKETMART_MEMORY_LIMIT', '1GB')}'")
-            for mart, path in compiled.items():
-                sql = (self.target / "compiled" / "rocketmart" / path).read_text()
+            for mart in marts:
+                sql = (self.target / "compiled" / "rocketmart" / paths[mart]).read_text()
                 started = time.perf_counter()
                 con.execute(f"create or replace table main.bench_mart_sql as {sql}")
                 out[mart] = time.perf_counter() - started
@@ -129,37 +124,30 @@ def compare(warehouse: Path, baseline: Path) -> dict:
             f"attach '{warehouse}' as wh (read_only); attach '{baseline}' as bl (read_only)"
         )
         for mart, (keys, values) in CORE_MARTS.items():
-            on = " and ".join(f"m.{k} = b.{k}" for k in keys)
+            k, doubles = keys[0], [(f"m.{v}::double", f"b.{v}::double") for v in values]
             same = " and ".join(
-                f"coalesce(m.{v}::double is not distinct from b.{v}::double"
-                f" or abs(m.{v}::double - b.{v}::double) <= 1e-9 * abs(b.{v}::double), false)"
-                for v in values
+                f"coalesce({m} is not distinct from {b} or abs({m} - {b}) <= 1e-9 * abs({b}),"
+                " false)"
+                for m, b in doubles
             )
-            m, b = f"m.{keys[0]} is null", f"b.{keys[0]} is null"
-            sql = f"""select count(m.{keys[0]}), count(*) filter (where {m}),
-                count(*) filter (where {b}),
-                count(*) filter (where not {m} and not {b} and not ({same}))
-                from wh.marts.{mart} as m full join bl.main.{mart} as b on {on}"""
             try:
-                rows, only_base, only_mart, differ = con.execute(sql).fetchone()
+                rows, only_base, only_mart, differ = con.execute(f"""
+                    select count(m.{k}), count(*) filter (where m.{k} is null),
+                        count(*) filter (where b.{k} is null),
+                        count(*) filter (where m.{k} is not null and b.{k} is not null
+                            and not ({same}))
+                    from wh.marts.{mart} as m full join bl.main.{mart} as b
+                    on {" and ".join(f"m.{c} = b.{c}" for c in keys)}""").fetchone()
             except duckdb.Error as exc:
                 out[mart] = f"error: {str(exc).splitlines()[0]}"
                 continue
-            bad = only_base + only_mart + differ
             out[mart] = (
                 f"equal ({rows:,} rows)"
-                if not bad
-                else (
-                    f"differs: {only_base:,} rows only in the baseline, {only_mart:,} only in the "
-                    f"mart, {differ:,} with different values"
-                )
+                if not only_base + only_mart + differ
+                else f"differs: {only_base:,} rows only in the baseline, {only_mart:,} only in "
+                f"the mart, {differ:,} with different values"
             )
     return out
-
-
-def timed(func, *args, **kwargs):
-    started = time.perf_counter()
-    return func(*args, **kwargs), time.perf_counter() - started
 
 
 def binary_matrix(visitors: np.ndarray, items: np.ndarray):
@@ -180,6 +168,23 @@ def implicit_fit(model, matrix):
     return model
 
 
+def similarity_input(warehouse: Path, nodes: dict) -> tuple[str, pd.DataFrame]:
+    """The distinct (visitor, item) pairs of the nearest model upstream of `item_similarity`
+    with visitor_id and item_id (its production rows when it is keyed by cutoff_name)."""
+    todo = list(nodes["item_similarity"]["parents"])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        while todo:
+            name = todo.pop(0)
+            relation = nodes.get(name, {}).get("relation", "")
+            columns = {c[0] for c in con.sql(f"describe {relation}").fetchall()} if relation else {}
+            if {"visitor_id", "item_id"} <= columns:
+                where = "where cutoff_name = 'production'" if "cutoff_name" in columns else ""
+                sql = f"select distinct visitor_id, item_id from {relation} {where}"
+                return relation, con.execute(sql).df()
+            todo += nodes.get(name, {}).get("parents", [])
+    raise BenchError("no model upstream of item_similarity has visitor_id and item_id")
+
+
 def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
     """`top_k_cosine` against implicit's CosineRecommender on the input of `item_similarity`.
 
@@ -191,22 +196,7 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
 
     from rocketmart.similarity import top_k_cosine
 
-    todo = list(nodes["item_similarity"]["parents"])  # nearest ancestor with visitor x item
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        while todo:
-            relation = nodes.get(name := todo.pop(0), {}).get("relation", "")
-            columns = (
-                {c[0] for c in con.execute(f"describe {relation}").fetchall()} if relation else {}
-            )
-            if {"visitor_id", "item_id"} <= columns:  # a cutoff-keyed input: the production rows
-                where = "where cutoff_name = 'production'" if "cutoff_name" in columns else ""
-                pairs = con.execute(
-                    f"select distinct visitor_id, item_id from {relation} {where}"
-                ).df()
-                break
-            todo += nodes.get(name, {}).get("parents", [])
-        else:
-            raise BenchError("no model upstream of item_similarity has visitor_id and item_id")
+    relation, pairs = similarity_input(warehouse, nodes)
     visitors, items = pairs["visitor_id"].to_numpy(), pairs["item_id"].to_numpy()
     times = {"project": [], "project_min_common_1": [], "implicit_matrix": [], "implicit_fit": []}
     for _ in range(reps):
@@ -218,25 +208,19 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
             times[key].append(seconds)
         print(f"[e] similarity: project {t1:.2f} s, implicit {t3:.2f} + {t4:.2f} s", flush=True)
     sim = model.similarity.tocoo()
-    theirs = pd.DataFrame(
-        {
-            "item_id": item_keys[sim.row],
-            "similar_item_id": item_keys[sim.col],
-            "similarity": sim.data.astype("float64"),
-        }
-    )
+    theirs = pd.DataFrame({"item_id": item_keys[sim.row], "similar_item_id": item_keys[sim.col],
+                           "similarity": sim.data.astype("float64")})  # fmt: skip
     theirs = theirs[theirs["item_id"] != theirs["similar_item_id"]]
     theirs = theirs.sort_values(["item_id", "similarity"], ascending=[True, False])
     theirs = theirs[theirs.groupby("item_id").cumcount() < k]
-    return {
-        "input": relation,
-        "k": k,
-        "n_pairs": len(pairs),
-        "shape": list(matrix.shape),
-        "nnz": int(matrix.nnz),
-        "times": times,
-        **overlap(ours[ours["rank"] <= k], theirs, k),
-    }
+    return {"input": relation, "k": k, "n_pairs": len(pairs), "shape": list(matrix.shape),
+            "nnz": int(matrix.nnz), "times": times,
+            **overlap(ours[ours["rank"] <= k], theirs, k)}  # fmt: skip
+
+
+def timed(func, *args, **kwargs):
+    started = time.perf_counter()
+    return func(*args, **kwargs), time.perf_counter() - started
 
 
 def overlap(mine: pd.DataFrame, theirs: pd.DataFrame, k: int) -> dict:

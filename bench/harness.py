@@ -1,4 +1,4 @@
-"""Timing and memory helpers: repeated samples, and commands measured with their peak memory."""
+"""Timings: named samples, and commands measured with the peak memory of their process tree."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from pathlib import Path
 
 import psutil
 
-MB = 1024 * 1024
-POLL_SECONDS = 0.05
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
@@ -41,42 +39,37 @@ class Measured:
 
 
 def _tree_rss(pid: int) -> int:
-    try:
-        procs = [psutil.Process(pid)]
-        procs += procs[0].children(recursive=True)
-    except psutil.Error:
-        return 0
     total = 0
-    for proc in procs:
-        with suppress(psutil.Error):
-            total += proc.memory_info().rss
+    with suppress(psutil.Error):
+        root = psutil.Process(pid)
+        for proc in [root, *root.children(recursive=True)]:
+            with suppress(psutil.Error):
+                total += proc.memory_info().rss
     return total
 
 
 def run_measured(cmd: list[str], log: Path, env: dict | None = None, cwd=None) -> Measured:
-    """Run ``cmd`` (output to ``log``), timing it and tracking the peak memory of its tree.
-
-    The tree's summed RSS is polled every 50 ms (an upper bound: a short-lived fork shows
-    its parent's pages again); the kernel's high-water mark of the command comes from GNU
-    time, not from this process's wait4, whose ru_maxrss of a child counts the resident
-    size of this (baseline-holding) process at fork.
-    """
+    """Run ``cmd`` (output to ``log``), timed, with the peak memory of its process tree:
+    the summed RSS polled every 50 ms (an upper bound: a short-lived fork shows its parent's
+    pages again) or, when larger, the kernel's high-water mark from GNU time (not this
+    process's wait4, whose ru_maxrss counts this baseline-holding process at fork)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     maxrss = log.with_suffix(".maxrss")
     maxrss.unlink(missing_ok=True)
-    wrapped = [GNU_TIME, "-f", "%M", "-o", str(maxrss), *cmd] if GNU_TIME else cmd
-    peak, peak_at, done = [0], [0.0], threading.Event()
+    peak, done = [0, 0.0], threading.Event()
 
     def poll(pid: int) -> None:
         while not done.is_set():
-            sample = _tree_rss(pid)
-            if sample > peak[0]:
-                peak[0], peak_at[0] = sample, time.time()
-            done.wait(POLL_SECONDS)
+            if (sample := _tree_rss(pid)) > peak[0]:
+                peak[:] = [sample, time.time()]
+            done.wait(0.05)
 
     with open(log, "wb") as out:
-        started, env = time.perf_counter(), {**os.environ, **(env or {})}
-        proc = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [GNU_TIME, "-f", "%M", "-o", str(maxrss), *cmd] if GNU_TIME else cmd,
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=cwd,
+        )  # fmt: skip
         poller = threading.Thread(target=poll, args=(proc.pid,), daemon=True)
         poller.start()
         proc.wait()
@@ -84,13 +77,13 @@ def run_measured(cmd: list[str], log: Path, env: dict | None = None, cwd=None) -
         done.set()
         poller.join()
     kernel = [int(x) for x in maxrss.read_text().split() if x.isdigit()] if maxrss.exists() else []
-    peak_mb = max(peak[0] / MB, kernel[-1] / 1024 if kernel else 0.0)
-    return Measured(proc.returncode, seconds, peak_mb, peak_at[0], log)
+    peak_mb = max(peak[0] / 2**20, kernel[-1] / 1024 if kernel else 0.0)
+    return Measured(proc.returncode, seconds, peak_mb, peak[1], log)
 
 
 def check(measured: Measured, what: str) -> Measured:
     """Raise with the log's tail when the command failed."""
-    if measured.returncode != 0:
-        lines = measured.log.read_text(errors="replace").splitlines()[-15:]
-        raise BenchError(f"{what} failed (exit {measured.returncode}):\n" + "\n".join(lines))
+    if measured.returncode:
+        tail = measured.log.read_text(errors="replace").splitlines()[-15:]
+        raise BenchError(f"{what} failed (exit {measured.returncode}):\n" + "\n".join(tail))
     return measured

@@ -1,5 +1,5 @@
 """Render bench/results.md from run_bench.py's results: a fixed page (TEMPLATE) whose tables
-are built from lists of rows ("a | b | c"); every target row carries its limit and check."""
+are built from lists of rows; every target row carries its limit and check."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from dbt_runs import CORE_MARTS
 LOAD_MATCH = {"load_events": "event", "load_properties": "propert"}  # in staging model names
 TEMPLATE = """# Full-scale benchmark results
 
-Written by `make bench` (`bench/run_bench.py`) on {finished_at}, commit `{commit}`. Every timing
-is the min and the median of {reps} repetition(s) on the same data; targets are judged on the
-median (peak memory on the max). Do not edit by hand: the last section comes from
-`bench/notes.md`.
+Written by `make bench` (`bench/run_bench.py`) on {finished_at}, commit `{commit}`: min and
+median of {reps} repetition(s) on the same data; targets judged on the median (peak memory on
+the max). Do not edit by hand: the last section comes from `bench/notes.md`.
 
 ## Machine
 
 {machine}
 
-The machine is shared (2 cores): a load average above the core count means other work ran
-alongside and the seconds are pessimistic; the ratios to the engine floor, measured in the
-same run, move less.
+A load average above the 2 cores means other work ran alongside: the seconds are
+pessimistic; the ratios to the engine floor, measured in the same run, move less.
 
 ## Dataset
 
@@ -38,12 +36,10 @@ same run, move less.
 
 ## (a) Engine floor and (d) pandas baseline, step by step
 
-Engine floor: plain DuckDB, no dbt, into a fresh database file (typed `read_csv` of events,
-exact duplicates dropped, and of the three kept property keys, then the five core marts as
-tables); pandas: pyarrow `read_csv`, sort/diff/cumsum sessions, groupby/merge (both in
-`bench/baselines.py`). dbt: each model's own time in the one-thread core-marts run: the
-staging models that load the file, the mart, and the intermediate models the mart reads
-(context: shared by many marts).
+Floor: plain DuckDB into a fresh file (typed `read_csv`, then the five core marts as tables);
+pandas: pyarrow `read_csv`, sort/diff/cumsum, groupby/merge (`bench/baselines.py`). dbt: each
+model's own time in the one-thread core-marts run (staging models that load the file, the
+mart, and as context the intermediate models it reads, shared by many marts).
 
 {steps}
 
@@ -60,9 +56,8 @@ models behind the five core marts on their own: {core_models}.
 
 Nodes running when the build's memory peaked, per repetition: {at_peak}.
 
-The last build ran {n_nodes} nodes ({n_models} models); summed execution time by node type:
-{by_type}. The wall time also holds dbt's start-up and parsing and the raw-file checks of the
-on-run-start hook.
+The last build ran {n_nodes} nodes ({n_models} models); summed time by node type: {by_type}
+(the wall time adds dbt's start-up, parsing and the on-run-start raw-file checks).
 
 ### Slowest ten models
 
@@ -76,10 +71,9 @@ Slowest five tests: {tests}.
 ## (e) Item similarity alone
 
 Input: {sim[n_pairs]:,} distinct (visitor, item) pairs from `{sim[input]}` (what
-`item_similarity` reads); matrix {sim[shape][0]:,} visitors × {sim[shape][1]:,} items (items
-with ≥ 2 visitors), {sim[nnz]:,} non-zeros; k = {sim[k]}. implicit `CosineRecommender(K=k + 1)`
-(it counts the item itself) on all cores; `top_k_cosine` from the id arrays (builds its own
-matrix).
+`item_similarity` reads); matrix {sim[shape][0]:,} visitors × {sim[shape][1]:,} items (≥ 2
+visitors), {sim[nnz]:,} non-zeros; k = {sim[k]}. implicit `CosineRecommender(K=k + 1)` (it
+counts the item itself) on all cores; `top_k_cosine` from the id arrays.
 
 {similarity}
 
@@ -94,8 +88,8 @@ item id). In the dbt build, the `item_similarity` model took {sim_model} (median
 
 ## Scale series
 
-The engine floor and the full `dbt build` (one repetition each, fresh files) on datasets
-generated with a fraction of the visitors; the 1× row is the medians above.
+The floor and the full `dbt build` (one repetition each) on datasets generated with a
+fraction of the visitors; the 1× row is the medians above.
 
 {scale}
 
@@ -105,6 +99,12 @@ generated with a fraction of the visitors; the 1× row is the medians above.
 
 {notes}
 """
+SIM_ROWS = {
+    "project": "`top_k_cosine` (production: ≥ 2 common visitors)",
+    "project_min_common_1": "`top_k_cosine(min_common_visitors=1)` (implicit's definition)",
+    "implicit_matrix": "implicit: build the CSR matrix from the id arrays",
+    "implicit_fit": "implicit: `CosineRecommender.fit`",
+}
 
 
 def s(x: float) -> str:
@@ -132,8 +132,8 @@ def x_(a: float, b: float) -> str:
     return f"{a / b:.2f}×"
 
 
-def yes(ok: bool) -> str:
-    return "**yes**" if ok else "**NO**"
+def target(what: str, measured: str, limit: str = "", ok: bool | None = None) -> str:
+    return row(what, measured, limit, "" if ok is None else "**yes**" if ok else "**NO**")
 
 
 def table(header: str, rows) -> str:
@@ -155,47 +155,42 @@ def render(r: dict) -> str:  # the tables are laid out by hand, one row per line
     staging = [n for n in cnodes if layer[n] == "staging"]
     floor_t, pandas_t = md(reps_sum(floor.values())), md(reps_sum(pandas_.values()))
     core_t, wall = md(reps_sum(core["models"].values())), md(build["wall"])
-    peak, loads = max(build["peak_mb"]), r["loads"]
+    peak = max(build["peak_mb"])
     lang = {x: md(reps_sum([tb[n] for n in models if models[n]["language"] == x]))
             for x in ("sql", "python")}
     st = {k: md(v) for k, v in sim["times"].items()}
     impl, fastest = st["implicit_matrix"] + st["implicit_fit"], min(tc, key=tc.get)
     gen_s, gen_mb = md(gen["seconds"]), max(gen["peak_mb"])
     equal = all(v.startswith("equal") for side in eq.values() for v in side.values())
+    ratio = lambda a, b: f"{s(a)} / {s(b)} = {x_(a, b)}"  # noqa: E731
+    versus = lambda a, b: f"{s(a)} vs {s(b)} = {x_(a, b)}"  # noqa: E731
 
     targets = [
-        row("full `dbt build` (Python models and all tests) / engine floor (load + 5 core marts)",
-            f"{s(wall)} / {s(floor_t)} = {x_(wall, floor_t)}", "≤ 8×", yes(wall <= 8 * floor_t)),
-        row("models behind the five core marts (summed, one dbt thread) / engine floor",
-            f"{s(core_t)} / {s(floor_t)} = {x_(core_t, floor_t)}", "≤ 3×",
-            yes(core_t <= 3 * floor_t)),
-        row("… context: all SQL models of the build (summed) / engine floor",
-            f"{s(lang['sql'])} / {s(floor_t)} = {x_(lang['sql'], floor_t)}", "", ""),
+        target("full `dbt build` (Python models and all tests) / engine floor (load + 5 core "
+               "marts)", ratio(wall, floor_t), "≤ 8×", wall <= 8 * floor_t),
+        target("models behind the five core marts (summed, one dbt thread) / engine floor",
+               ratio(core_t, floor_t), "≤ 3×", core_t <= 3 * floor_t),
+        target("… context: all SQL models of the build (summed) / engine floor",
+               ratio(lang["sql"], floor_t)),
+        *(target(f"`{x}` model vs pandas step", versus(tc[x], md(pandas_[x]))
+                 + f" (its SQL alone: {s(md(core['sql_alone'][x]))})", "≤ 1×",
+                 tc[x] <= md(pandas_[x])) for x in marts),
+        target(f"… context: dbt's fixed cost per model (the fastest, `{fastest}`)", s(tc[fastest])),
+        target("… context: the five core marts end to end, staging included, vs pandas load + "
+               "metrics", versus(core_t, pandas_t)),
+        target("item similarity: `top_k_cosine` vs implicit (id arrays → CSR → `fit`)",
+               versus(st["project"], impl)
+               + f" (fit alone: {x_(st['project'], st['implicit_fit'])})",
+               "≤ 1.5×", st["project"] <= 1.5 * impl),
+        target(f"top-{sim['k']} overlap with implicit (tie-aware; exact)",
+               f"{sim['tie_aware']:.2%}; {sim['exact']:.2%}", "≥ 97 %", sim["tie_aware"] >= 0.97),
+        target("peak memory of `dbt build` (process tree)", mb(peak), "≤ 2 GB", peak <= 2048),
+        target("generator time, peak memory", f"{s(gen_s)}, {mb(gen_mb)}", "≤ 60 s, ≤ 4 GB",
+               gen_s <= 60 and gen_mb <= 4096),
+        target("pandas and floor equal the marts; every build node succeeded",
+               f"{'all equal' if equal else 'NOT equal'}; {', '.join(build['failed']) or 'all'}",
+               "yes", equal and not build["failed"]),
     ]
-    for x in marts:
-        mine, theirs = tc[x], md(pandas_[x])
-        alone = f" (its SQL alone: {s(md(core['sql_alone'][x]))})" if x in core["sql_alone"] else ""
-        measured = f"{s(mine)} vs {s(theirs)} = {x_(mine, theirs)}{alone}"
-        targets.append(row(f"`{x}` model vs pandas step", measured, "≤ 1×", yes(mine <= theirs)))
-    targets += [
-        row(f"… context: dbt's fixed cost per model (the fastest, `{fastest}`)", s(tc[fastest]),
-            "", ""),
-        row("… context: the five core marts end to end, staging included, vs pandas load + metrics",
-            f"{s(core_t)} vs {s(pandas_t)} = {x_(core_t, pandas_t)}", "", ""),
-        row("item similarity: `top_k_cosine` vs implicit (id arrays → CSR → `fit`)",
-            f"{s(st['project'])} vs {s(impl)} = {x_(st['project'], impl)} "
-            f"(fit alone: {x_(st['project'], st['implicit_fit'])})", "≤ 1.5×",
-            yes(st["project"] <= 1.5 * impl)),
-        row(f"top-{sim['k']} overlap with implicit (tie-aware; exact)",
-            f"{sim['tie_aware']:.2%}; {sim['exact']:.2%}", "≥ 97 %", yes(sim["tie_aware"] >= 0.97)),
-        row("peak memory of `dbt build` (process tree)", mb(peak), "≤ 2 GB", yes(peak <= 2048)),
-        row("generator time, peak memory", f"{s(gen_s)}, {mb(gen_mb)}", "≤ 60 s, ≤ 4 GB",
-            yes(gen_s <= 60 and gen_mb <= 4096)),
-        row("pandas and floor equal the marts; every build node succeeded",
-            f"{'all equal' if equal else 'NOT equal'}; {', '.join(build['failed']) or 'all'}",
-            "yes", yes(equal and not build["failed"])),
-    ]
-
     steps = []
     for step in [*LOAD_MATCH, *marts]:
         names = [n for n in staging if LOAD_MATCH[step] in n] if step in LOAD_MATCH else [step]
@@ -217,26 +212,20 @@ def render(r: dict) -> str:  # the tables are laid out by hand, one row per line
         by_type[v["type"]] = by_type.get(v["type"], 0.0) + v["seconds"]
     slow, models_sum = sorted(tb, key=lambda n: -md(tb[n])), reps_sum(tb.values())
     spans = [v["span"] for v in models.values() if v["span"][0]]
-    tests = [n for n in nodes if nodes[n]["type"] in ("test", "unit_test")]
-    tests = sorted(tests, key=lambda n: -nodes[n]["seconds"])[:5]
+    tests = sorted((n for n in nodes if nodes[n]["type"] in ("test", "unit_test")),
+                   key=lambda n: -nodes[n]["seconds"])[:5]
     full = {"fraction": 1, "events": r["files"]["events.csv"][0], "floor": floor_t, "build": wall}
     scale = [*r["scale"], {**full, "peak_mb": peak}]
     a, b = scale[0], scale[-1]
-    sim_rows = {
-        "project": "`top_k_cosine` (production: ≥ 2 common visitors)",
-        "project_min_common_1": "`top_k_cosine(min_common_visitors=1)` (implicit's definition)",
-        "implicit_matrix": "implicit: build the CSR matrix from the id arrays",
-        "implicit_fit": "implicit: `CosineRecommender.fit`",
-    }
+    load = lambda x: "/".join(f"{v:.2f}" for v in x)  # noqa: E731
     values = {
         "machine": table("what | value", [
             row("CPU cores (usable)", m["cores"]), row("CPU", m["cpu"]),
             row("memory", m["memory"]), row("OS", m["os"]),
-            row("load average at start (1/5/15 min)", "/".join(f"{x:.2f}" for x in r["load_start"])
-                ),
-            row("load average at end (1/5/15 min)", "/".join(f"{x:.2f}" for x in r["load_end"])),
-            row(f"1-min load at the start and after each step ({', '.join(loads)})",
-                " → ".join(f"{x:.1f}" for x in loads.values())),
+            row("load average at start (1/5/15 min)", load(r["load_start"])),
+            row("load average at end (1/5/15 min)", load(r["load_end"])),
+            row(f"1-min load at the start and after each step ({', '.join(r['loads'])})",
+                " → ".join(f"{x:.1f}" for x in r["loads"].values())),
             *(row(k, v) for k, v in m["versions"].items())]),
         "files": table("file | >rows | >bytes",
                        (row(n, f"{x:,}", f"{y:,}") for n, (x, y) in r["files"].items())),
@@ -270,7 +259,7 @@ def render(r: dict) -> str:  # the tables are laid out by hand, one row per line
         "fastest_t": s(md(tb[slow[-1]])),
         "tests": ", ".join(f"`{n}` {s(nodes[n]['seconds'])}" for n in tests),
         "similarity": table("figure | >min | >median", [
-            *(row(label, mm(sim["times"][k])) for k, label in sim_rows.items()),
+            *(row(label, mm(sim["times"][k])) for k, label in SIM_ROWS.items()),
             row("implicit: matrix + fit", "", s(impl))]),
         "sim_model": s(md(tb["item_similarity"])),
         "generator": table("figure | >min | >median | >max", [

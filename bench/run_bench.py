@@ -46,11 +46,11 @@ def dataset(visitors: int, seed: int, reps: int, logs: Path) -> tuple[Path, dict
     args = ["--visitors", str(visitors), "--seed", str(seed), "--with-properties"]
     gen = {"seconds": [], "peak_mb": [], "dir": str(data.relative_to(REPO))}
     gen["command"] = f"rocketmart generate {' '.join(args)}"
+    exe, tmp = str(Path(sys.executable).with_name("rocketmart")), CACHE / "generating"
     while not data.exists() or len(gen["seconds"]) < reps:
-        tmp = CACHE / "generating"
         shutil.rmtree(tmp, ignore_errors=True)
-        cmd = [str(Path(sys.executable).with_name("rocketmart")), "generate", "--out", str(tmp)]
-        measured = check(run_measured(cmd + args, logs / "generate.log", cwd=REPO), "generator")
+        cmd = [exe, "generate", "--out", str(tmp), *args]
+        measured = check(run_measured(cmd, logs / "generate.log", cwd=REPO), "generator")
         tmp.rename(data) if not data.exists() else shutil.rmtree(tmp)
         gen["seconds"].append(measured.seconds)
         gen["peak_mb"].append(measured.peak_mb)
@@ -72,12 +72,10 @@ def machine() -> dict:
     cpu = [x for x in Path("/proc/cpuinfo").read_text().splitlines() if x.startswith("model name")]
     git = ["git", "-C", str(REPO)]
     commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(
-        [*git, "status", "--porcelain", "-uno", ".", ":!bench/results.md", ":!bench/notes.md"],
-        capture_output=True,
-    )
+    dirty = [*git, "status", "--porcelain", "-uno", ".", ":!bench/results.md", ":!bench/notes.md"]
     return {
-        "commit": commit.stdout.strip() + (" (+ local changes)" if dirty.stdout else ""),
+        "commit": commit.stdout.strip()
+        + (" (+ local changes)" if subprocess.run(dirty, capture_output=True).stdout else ""),
         "cores": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))})",
         "cpu": cpu[0].split(":", 1)[1].strip() if cpu else platform.processor(),
         "memory": f"{psutil.virtual_memory().total / 1024**3:.1f} GB",
@@ -93,38 +91,35 @@ def dbt_figures(dbt: dbt_runs.Dbt, reps: int) -> dict:
     core = {"wall": [], "models": {}, "sql_alone": {}}
     run = {"wall": [], "peak_mb": []}
     build = {"wall": [], "peak_mb": [], "at_peak": [], "seconds": {}, "failed": []}
+    select = " ".join(f"+{mart}" for mart in marts)
     for rep in range(reps):
-        select = " ".join(f"+{mart}" for mart in marts)
-        measured = check(dbt(f"core-{rep}", "run", "--threads", "1", "-s", select), "dbt run")
-        core["wall"].append(measured.seconds)
+        core["wall"].append(check(dbt(f"core-{rep}", "run", "--threads", "1", "-s", select),
+                                  "dbt run").seconds)  # fmt: skip
         nodes = dbt.nodes()
         for name in dbt_runs.closure(nodes, marts):
             core["models"].setdefault(name, []).append(nodes[name]["seconds"])
         for mart, seconds in dbt.mart_sql_seconds(marts).items():
             core["sql_alone"].setdefault(mart, []).append(seconds)
     core["nodes"] = {name: nodes[name] for name in core["models"]}
-    print(f"[b] core marts: {core['wall']} s", flush=True)
     for rep in range(reps):
         measured = check(dbt(f"run-{rep}", "run"), "dbt run")
         run["wall"].append(measured.seconds)
         run["peak_mb"].append(measured.peak_mb)
-    print(f"[b] dbt run: {run['wall']} s, {run['peak_mb']} MB", flush=True)
+    print(f"[b] core marts: {core['wall']} s; dbt run: {run['wall']} s", flush=True)
     for rep in range(reps):
         measured = dbt(f"build-{rep}", "build", seed=False)
-        nodes = dbt.nodes()
+        build["nodes"] = nodes = dbt.nodes()
         build["failed"] += [n for n, v in nodes.items() if v["status"] not in dbt_runs.OK]
         build["failed"] += [f"exit {measured.returncode}"] if measured.returncode else []
         build["wall"].append(measured.seconds)
         build["peak_mb"].append(measured.peak_mb)
-        at, slack = measured.peak_at, 0.1  # the poll interval, twice
-        running = [
-            n for n, v in nodes.items() if v["span"][0] - slack <= at <= v["span"][1] + slack
-        ]
-        build["at_peak"].append(sorted(running))
+        at = measured.peak_at  # nodes running then, within twice the poll interval
+        build["at_peak"].append(
+            sorted(n for n, v in nodes.items() if v["span"][0] - 0.1 <= at <= v["span"][1] + 0.1)
+        )
         for name, node in nodes.items():
             build["seconds"].setdefault(name, []).append(node["seconds"])
         print(f"[b] dbt build: {measured.seconds:.1f} s, {measured.peak_mb:,.0f} MB", flush=True)
-    build["nodes"] = nodes
     return {"core_run": core, "run": run, "build": build}
 
 
@@ -133,19 +128,12 @@ def scale_point(fraction: float, visitors: int, seed: int, work: Path) -> dict:
     data, _ = dataset(round(visitors * fraction), seed, 0, work / "logs")
     timer = Timer()
     baselines.floor_run(data, work / "floor-scale.duckdb", timer)
-    build = check(
-        dbt_runs.Dbt(REPO, data, work / "dbt-scale")("build", "build", seed=False), "build"
-    )
+    dbt = dbt_runs.Dbt(REPO, data, work / "dbt-scale")
+    build = check(dbt("build", "build", seed=False), "build")
     print(f"[scale] {fraction:g}: {build.seconds:.1f} s, {build.peak_mb:,.0f} MB", flush=True)
-    floor = sum(samples[0] for samples in timer.values())
-    events = file_rows(data)["events.csv"][0]
-    return {
-        "fraction": fraction,
-        "events": events,
-        "floor": floor,
-        "build": build.seconds,
-        "peak_mb": build.peak_mb,
-    }
+    floor, events = sum(x[0] for x in timer.values()), file_rows(data)["events.csv"][0]
+    return {"fraction": fraction, "events": events, "floor": floor, "build": build.seconds,
+            "peak_mb": build.peak_mb}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,21 +148,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="default: bench/results.md at full scale")
     parser.add_argument("--render", type=Path, help="re-render a saved results.json, no run")
     args = parser.parse_args(argv)
-    small = CACHE / "results-small.md"
-    output = args.output or (BENCH / "results.md" if args.visitors == FULL_VISITORS else small)
+    full = args.visitors == FULL_VISITORS
+    output = args.output or (BENCH / "results.md" if full else CACHE / "results-small.md")
     if args.render:  # e.g. after editing notes.md
         res = {**json.loads(args.render.read_text()), "notes": (BENCH / "notes.md").read_text()}
         output.write_text(report.render(res))
         return 0
     work, started = CACHE / f"run-v{args.visitors}", time.perf_counter()
     res = {"reps": args.reps, "load_start": os.getloadavg(), "loads": {}, "machine": machine()}
-
-    def load(step: str) -> None:
-        res["loads"][step] = os.getloadavg()[0]
-
     data, res["generator"] = dataset(args.visitors, args.seed, args.reps, work / "logs")
     res["files"] = file_rows(data)
-    load("start")
+    res["loads"]["start"] = os.getloadavg()[0]
     dbs = {"floor": work / "floor.duckdb", "pandas": work / "pandas.duckdb"}
     for name, run in (("floor", baselines.floor_run), ("pandas", baselines.pandas_run)):
         res[name] = Timer()
@@ -182,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             run(data, dbs[name], res[name])
         totals = [round(sum(x), 2) for x in zip(*res[name].values(), strict=True)]
         print(f"[a/d] {name}: {totals} s", flush=True)
-        load(name)
+        res["loads"][name] = os.getloadavg()[0]
     with baselines.duckdb.connect(str(dbs["floor"]), read_only=True) as con:
         res["counts"] = con.execute(
             "select count(*), count(distinct visitor_id), count(distinct item_id),"
@@ -190,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         ).fetchone()
     dbt = dbt_runs.Dbt(REPO, data, work / "dbt")
     res.update(dbt_figures(dbt, args.reps))
-    load("dbt")
+    res["loads"]["dbt"] = os.getloadavg()[0]
     res["equality"] = {name: dbt_runs.compare(dbt.db, db) for name, db in dbs.items()}
     res["similarity"] = dbt_runs.similarity(dbt.db, res["build"]["nodes"], args.k, args.reps)
     fractions = [float(x) for x in args.scales.split(",") if x]
     res["scale"] = [scale_point(f, args.visitors, args.seed, work) for f in fractions]
-    load("scale series")
+    res["loads"]["scale series"] = os.getloadavg()[0]
     res["load_end"] = os.getloadavg()
     res["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     res["notes"] = (BENCH / "notes.md").read_text()

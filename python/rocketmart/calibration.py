@@ -78,48 +78,47 @@ class Statistic:
 REL_TOL = 0.25
 SHARE_TOL_POINTS = 3.0
 
-STATISTICS: tuple[Statistic, ...] = (
-    Statistic("events_per_visitor", "events per visitor", "ratio", "published", False),
-    Statistic("one_event_share", "visitors with a single event", "share", "real", False),
-    Statistic("view_share", "event mix: view", "share", "published", False),
-    Statistic("addtocart_share", "event mix: addtocart", "share", "published", False),
-    Statistic("transaction_share", "event mix: transaction", "share", "published", False),
-    Statistic(
-        "transactions_per_1k", "transaction events per 1,000 visitors", "ratio", "published", False
-    ),
-    Statistic(
-        "transaction_ids_per_1k", "transaction ids per 1,000 visitors", "ratio", "published", False
-    ),
-    Statistic("sessions_per_visitor", "sessions per visitor (30-min gap)", "ratio", "real", False),
-    Statistic("view_to_cart", "viewers who add to cart", "share", "real", False),
-    Statistic("hour_max_min", "busiest / quietest UTC hour (events)", "ratio", "real", True),
-    Statistic("share_06_13", "share of events 06–13 UTC", "share", "real", False),
-    Statistic("hour_profile_corr", "24-hour profile: correlation", "corr", "real", False),
-    Statistic("weekend_share", "weekend share of events", "share", "real", False),
-    Statistic("weekday_max_min", "busiest / quietest weekday (events)", "ratio", "real", True),
-    Statistic("weekday_profile_corr", "weekday profile: correlation", "corr", "real", False),
-    Statistic("distinct_items", "distinct items among 5,000 visitors", "ratio", "real", True),
-    Statistic(
-        "full_scale_items",
-        "distinct items at full scale (--full-scale)",
-        "ratio",
-        "published",
-        False,
-    ),
-    Statistic("top1pct_share", "share of events on the top 1 % of items", "share", "real", True),
-    Statistic(
-        "last_week_seen_before", "last week's views on items seen before it", "share", "real", True
-    ),
-    Statistic("gap_p25", "gap between a visitor's consecutive events p25", "ms", "real", False),
-    Statistic("gap_p50", "gap between a visitor's consecutive events p50", "ms", "real", False),
-    Statistic("gap_p90", "gap between a visitor's consecutive events p90", "ms", "real", False),
-    Statistic("buyers_without_cart", "buyers who never added to cart", "share", "real", False),
-    Statistic("buyers_per_1k", "buyers per 1,000 visitors", "ratio", "real", False),
-    Statistic(
-        "returning_buyer_txn_share", "transactions by returning buyers", "share", "real", True
-    ),
-    Statistic("items_per_txn", "items per transaction id", "ratio", "real", False),
-    Statistic("single_item_txn_share", "transaction ids with one item", "share", "real", False),
+
+def _statistics(table: str) -> tuple[Statistic, ...]:
+    """One :class:`Statistic` per line of ``table``: key | unit | reference | pooled or
+    subsets (median over 5,000-visitor subsets) | label."""
+    rows = (tuple(cell.strip() for cell in line.split("|")) for line in table.strip().splitlines())
+    return tuple(
+        Statistic(key, label, unit, reference, by == "subsets")
+        for key, unit, reference, by, label in rows
+    )
+
+
+STATISTICS = _statistics(
+    """
+events_per_visitor        | ratio | published | pooled  | events per visitor
+one_event_share           | share | real      | pooled  | visitors with a single event
+view_share                | share | published | pooled  | event mix: view
+addtocart_share           | share | published | pooled  | event mix: addtocart
+transaction_share         | share | published | pooled  | event mix: transaction
+transactions_per_1k       | ratio | published | pooled  | transaction events per 1,000 visitors
+transaction_ids_per_1k    | ratio | published | pooled  | transaction ids per 1,000 visitors
+sessions_per_visitor      | ratio | real      | pooled  | sessions per visitor (30-min gap)
+view_to_cart              | share | real      | pooled  | viewers who add to cart
+hour_max_min              | ratio | real      | subsets | busiest / quietest UTC hour (events)
+share_06_13               | share | real      | pooled  | share of events 06–13 UTC
+hour_profile_corr         | corr  | real      | pooled  | 24-hour profile: correlation
+weekend_share             | share | real      | pooled  | weekend share of events
+weekday_max_min           | ratio | real      | subsets | busiest / quietest weekday (events)
+weekday_profile_corr      | corr  | real      | pooled  | weekday profile: correlation
+distinct_items            | ratio | real      | subsets | distinct items among 5,000 visitors
+full_scale_items          | ratio | published | pooled  | distinct items at full scale (--full-scale)
+top1pct_share             | share | real      | subsets | share of events on the top 1 % of items
+last_week_seen_before     | share | real      | subsets | last week's views on items seen before it
+gap_p25                   | ms    | real      | pooled  | gap between a visitor's consecutive events p25
+gap_p50                   | ms    | real      | pooled  | gap between a visitor's consecutive events p50
+gap_p90                   | ms    | real      | pooled  | gap between a visitor's consecutive events p90
+buyers_without_cart       | share | real      | pooled  | buyers who never added to cart
+buyers_per_1k             | ratio | real      | pooled  | buyers per 1,000 visitors
+returning_buyer_txn_share | share | real      | subsets | transactions by returning buyers
+items_per_txn             | ratio | real      | pooled  | items per transaction id
+single_item_txn_share     | share | real      | pooled  | transaction ids with one item
+"""  # noqa: E501 (a table: one statistic a line)
 )
 
 

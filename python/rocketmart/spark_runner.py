@@ -356,8 +356,9 @@ def build(
     DuckDB build of the same data need not run them again). `dbt_args` go to every dbt
     call (e.g. --vars). Raises SparkBuildError with one line on the first failing step."""
     started = time.perf_counter()
-    prepare_spark_dir(project)
-    target_path = project / "build" / "spark" / "target"
+    # dbt's target folder beside the Spark warehouse: processes with their own
+    # ROCKETMART_SPARK_DIR (make test-spark's two lanes) do not share manifests
+    target_path = prepare_spark_dir(project) / "target"
     common = [
         "--project-dir",
         str(project),

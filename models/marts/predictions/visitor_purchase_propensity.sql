@@ -19,23 +19,8 @@ as_of as (
     select * from {{ ref('int_as_of') }}
 ),
 
-ranked as (
-    select
-        scores.visitor_id,
-        scores.probability,
-        -- bigint on every engine (Spark's ntile returns int)
-        cast(ntile(10) over (
-            order by scores.probability desc, scores.visitor_id asc
-        ) as bigint) as decile,
-        scores.scored_by
-    from scores
-),
-
 with_ties as (
-    select
-        *,
-        {{ is_tie_break('decile', 'probability') }} as decile_is_tie_break
-    from ranked
+    {{ deciles_with_tie_breaks('scores', 'visitor_id', 'probability') }}
 ),
 
 final as (
