@@ -42,7 +42,10 @@ popularity as (
 ),
 
 item_state as (
-    select * from {{ ref('int_recommendation_item_state') }}
+    select item_state.*
+    from {{ ref('int_recommendation_item_state') }} as item_state
+    semi join cutoffs
+        on item_state.cutoff_name = cutoffs.cutoff_name
 ),
 
 -- -- transitions of the outcome window ------------------------------------------------------
@@ -173,27 +176,43 @@ popularity_ranked as (
 ),
 
 -- -- candidates ------------------------------------------------------------------------------
-pool as (
+-- each generator's rows with its own features, then one row per candidate (grouped max): one
+-- pass instead of joining the rules and the similarity back onto the pool, so the rules are
+-- read once and never held in memory beside the wide join (it ran out of memory under the
+-- 1 GB cap at full scale)
+generator_rows as (
     select
         cutoff_name,
         item_id,
-        candidate_item_id
+        candidate_item_id,
+        n_rule_sessions,
+        rule_rank,
+        cast(null as double) as similarity,
+        cast(null as bigint) as similarity_rank
     from rules
-    union
+    union all
     select
         item_similarity.cutoff_name,
         item_similarity.item_id,
-        item_similarity.similar_item_id as candidate_item_id
+        item_similarity.similar_item_id as candidate_item_id,
+        cast(null as bigint) as n_rule_sessions,
+        cast(null as bigint) as rule_rank,
+        item_similarity.similarity,
+        item_similarity.rank as similarity_rank
     from item_similarity
     semi join source_items
         on
             item_similarity.cutoff_name = source_items.cutoff_name
             and item_similarity.item_id = source_items.item_id
-    union
+    union all
     select
         source_items.cutoff_name,
         source_items.item_id,
-        popularity_ranked.item_id as candidate_item_id
+        popularity_ranked.item_id as candidate_item_id,
+        cast(null as bigint) as n_rule_sessions,
+        cast(null as bigint) as rule_rank,
+        cast(null as double) as similarity,
+        cast(null as bigint) as similarity_rank
     from source_items
     inner join popularity_ranked
         on
@@ -202,18 +221,31 @@ pool as (
             and source_items.item_id != popularity_ranked.item_id
 ),
 
+pool as (
+    select
+        cutoff_name,
+        item_id,
+        candidate_item_id,
+        max(n_rule_sessions) as n_rule_sessions,
+        max(rule_rank) as rule_rank,
+        max(similarity) as similarity,
+        max(similarity_rank) as similarity_rank
+    from generator_rows
+    group by cutoff_name, item_id, candidate_item_id
+),
+
 features as (
     select
         pool.cutoff_name,
         pool.item_id,
         pool.candidate_item_id,
-        ln(1 + coalesce(rules.n_rule_sessions, 0)) as rule_sessions_log,
-        coalesce(rules.n_rule_sessions / source_sessions.n_sessions, 0) as rule_confidence,
-        ln(coalesce(rules.rule_rank, {{ missing_rank }})) as rule_log_rank,
-        coalesce(cast(1 as double) / rules.rule_rank, 0) as rule_reciprocal_rank,
-        coalesce(item_similarity.similarity, 0) as similarity,
-        ln(coalesce(item_similarity.rank, {{ missing_rank }})) as similarity_log_rank,
-        coalesce(cast(1 as double) / item_similarity.rank, 0) as similarity_reciprocal_rank,
+        ln(1 + coalesce(pool.n_rule_sessions, 0)) as rule_sessions_log,
+        coalesce(pool.n_rule_sessions / source_sessions.n_sessions, 0) as rule_confidence,
+        ln(coalesce(pool.rule_rank, {{ missing_rank }})) as rule_log_rank,
+        coalesce(cast(1 as double) / pool.rule_rank, 0) as rule_reciprocal_rank,
+        coalesce(pool.similarity, 0) as similarity,
+        ln(coalesce(pool.similarity_rank, {{ missing_rank }})) as similarity_log_rank,
+        coalesce(cast(1 as double) / pool.similarity_rank, 0) as similarity_reciprocal_rank,
         ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
         coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
         ln(1 + coalesce(popularity_ranked.score, 0)) as popularity_log,
@@ -229,20 +261,10 @@ features as (
         on
             pool.cutoff_name = source_items.cutoff_name
             and pool.item_id = source_items.item_id
-    left join rules
-        on
-            pool.cutoff_name = rules.cutoff_name
-            and pool.item_id = rules.item_id
-            and pool.candidate_item_id = rules.candidate_item_id
     left join source_sessions
         on
             pool.cutoff_name = source_sessions.cutoff_name
             and pool.item_id = source_sessions.item_id
-    left join item_similarity
-        on
-            pool.cutoff_name = item_similarity.cutoff_name
-            and pool.item_id = item_similarity.item_id
-            and pool.candidate_item_id = item_similarity.similar_item_id
     left join popularity_ranked
         on
             pool.cutoff_name = popularity_ranked.cutoff_name

@@ -122,7 +122,29 @@ global_candidates as (
             and already_bought.reason = 'already_bought'
 ),
 
-generator_features as (
+-- each generator's candidates and the global ones as rows, then one row per candidate
+-- (grouped max): one aggregation instead of a distinct union and a join back onto it
+generator_rows as (
+    select
+        cutoff_name,
+        visitor_id,
+        item_id,
+        recommender,
+        score,
+        rank
+    from candidates
+    union all
+    select
+        cutoff_name,
+        visitor_id,
+        item_id,
+        'global_popularity' as recommender,
+        cast(null as double) as score,
+        cast(null as bigint) as rank
+    from global_candidates
+),
+
+pool as (
     select
         cutoff_name,
         visitor_id,
@@ -135,22 +157,8 @@ generator_features as (
                 as {{ generator }}_reciprocal_rank,
         {%- endfor %}
         count(*) as n_proposing_generators
-    from candidates
+    from generator_rows
     group by cutoff_name, visitor_id, item_id
-),
-
-pool as (
-    select
-        cutoff_name,
-        visitor_id,
-        item_id
-    from generator_features
-    union
-    select
-        cutoff_name,
-        visitor_id,
-        item_id
-    from global_candidates
 ),
 
 recent_categories as (
@@ -189,11 +197,9 @@ features as (
         pool.visitor_id,
         pool.item_id,
         {%- for generator in generators %}
-            coalesce(generator_features.{{ generator }}_score, 0) as {{ generator }}_score,
-            coalesce(generator_features.{{ generator }}_log_rank, ln({{ missing_rank }}))
-                as {{ generator }}_log_rank,
-            coalesce(generator_features.{{ generator }}_reciprocal_rank, 0)
-                as {{ generator }}_reciprocal_rank,
+            pool.{{ generator }}_score,
+            pool.{{ generator }}_log_rank,
+            pool.{{ generator }}_reciprocal_rank,
         {%- endfor %}
         ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
         coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
@@ -202,7 +208,7 @@ features as (
         coalesce(recent_categories.n_category_events / recent_categories.n_visitor_events, 0)
             as category_share,
         case
-            when generator_features.category_popularity_score > 0
+            when pool.category_popularity_score > 0
                 then
                     coalesce(
                         recent_categories.n_category_events / recent_categories.n_visitor_events, 0
@@ -216,11 +222,6 @@ features as (
     from pool
     inner join reranker_cutoffs
         on pool.cutoff_name = reranker_cutoffs.cutoff_name
-    left join generator_features
-        on
-            pool.cutoff_name = generator_features.cutoff_name
-            and pool.visitor_id = generator_features.visitor_id
-            and pool.item_id = generator_features.item_id
     left join popularity_ranked
         on
             pool.cutoff_name = popularity_ranked.cutoff_name
