@@ -7,7 +7,10 @@
     unavailable items (int_recommendation_suppressions) never appear; ties by item_id.
     The recommender `reranked` takes its candidates from int_recommendation_reranked_candidates
     (with their reason); other blends' reason is "recommended by <recommender>", the fill's
-    "top seller in the shop (#<global rank>)". -#}
+    "top seller in the shop (#<global rank>)". Lists are made only where they are read:
+    every recommender at the evaluation cutoff (recommendation_evaluation), the re-ranker's
+    at the others (visitor_recommendations, the campaigns); elsewhere the single generators
+    only feed the re-ranker (int_recommendation_reranker_features). -#}
 with
 
 cutoffs as (
@@ -19,6 +22,7 @@ recommenders as (
         cutoff_name,
         recommender
     from {{ ref('int_recommenders') }}
+    where cutoff_name = 'evaluation' or recommender = 'reranked'
 ),
 
 audience as (
@@ -37,6 +41,7 @@ candidates as {{ cte_not_materialized() }} (
         has_neighbour_score,
         concat('recommended by ', recommender) as reason
     from {{ ref('int_recommendation_candidates') }}
+    where cutoff_name = 'evaluation'
     union all
     select
         cutoff_name,
