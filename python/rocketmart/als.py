@@ -31,6 +31,8 @@ from threadpoolctl import threadpool_limits
 from rocketmart.ranking import new_item_targets, ranking_metrics
 
 DEFAULT_WEIGHTS = {"view": 1.0, "addtocart": 5.0, "transaction": 10.0}
+# the hyper-parameters of a grid, in the order grid points are enumerated
+GRID_NAMES = ("factors", "regularization", "iterations")
 DEFAULT_GRID = {
     "factors": (8, 16, 32),
     "regularization": (0.01, 0.1),
@@ -246,6 +248,14 @@ def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
     return np.arange(sorted_groups.size) - np.repeat(starts, lengths) + 1
 
 
+def _grid_points(grid: dict[str, tuple]) -> list[dict]:
+    """Every (factors, regularization, iterations) combination of ``grid``, GRID_NAMES order."""
+    return [
+        dict(zip(GRID_NAMES, values, strict=True))
+        for values in itertools.product(*(grid[name] for name in GRID_NAMES))
+    ]
+
+
 def search_hyperparameters(
     interactions: pd.DataFrame,
     cutoff,
@@ -284,9 +294,7 @@ def search_hyperparameters(
     seen = seen[seen["visitor_id"].isin(evaluated)]
 
     rows = []
-    names = ["factors", "regularization", "iterations"]
-    for values in itertools.product(*(grid[name] for name in names)):
-        params = dict(zip(names, values, strict=True))
+    for params in _grid_points(grid):
         model = restrict_items(
             fit(matrix, random_state=random_state, **params), matrix, max_candidate_items
         )
@@ -295,7 +303,7 @@ def search_hyperparameters(
         rows.append({**params, **metrics})
     scores = pd.DataFrame(rows)
     if scores.empty or scores["n_evaluated"].iloc[0] == 0:
-        best = {name: grid[name][0] for name in names}
+        best = {name: grid[name][0] for name in GRID_NAMES}
         return best, scores
     order = scores.sort_values(["hit_rate_at_k", "mrr_at_k"], ascending=False, kind="stable").index
     best_row = scores.loc[order[0]]
@@ -403,11 +411,8 @@ def search_table(
         min_items_per_visitor=min_items_per_visitor,
         max_candidate_items=max_candidate_items,
     )
-    names = ["factors", "regularization", "iterations"]
     if scores.empty:
-        scores = pd.DataFrame(
-            [dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())]
-        )
+        scores = pd.DataFrame(_grid_points(grid))
         for column in ["hit_rate_at_k", "mrr_at_k"]:
             scores[column] = np.nan
         scores["n_evaluated"] = 0
