@@ -15,36 +15,27 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from harness import Timer
-
-SESSION_GAP = pd.Timedelta(minutes=30)
-CHURN_DAYS = 30
-STAGES = ("view", "addtocart", "transaction")
-TYPE_COLUMNS = ("n_views", "n_addtocarts", "n_transactions")
-
-
-def load_sql(raw_dir: Path) -> dict[str, str]:
-    props = ", ".join(f"'{p}'" for p in sorted(raw_dir.glob("item_properties_part*.csv")))
-    return {
-        "load_events": f"""create or replace table events as
-            select distinct make_timestamp("timestamp" * 1000) as event_at,
-                visitorid as visitor_id, event as event_type, itemid as item_id,
-                transactionid as transaction_id
-            from read_csv('{raw_dir / "events.csv"}', header = true, auto_detect = false,
-                columns = {{'timestamp': 'BIGINT', 'visitorid': 'BIGINT', 'event': 'VARCHAR',
-                           'itemid': 'BIGINT', 'transactionid': 'BIGINT'}})""",
-        "load_properties": f"""create or replace table item_properties as
-            select itemid as item_id, property, make_timestamp("timestamp" * 1000) as valid_from,
-                case when property = 'categoryid' then try_cast(value as bigint) end as category_id,
-                case when property = 'available' then value = '1' end as is_available,
-                case when property = '790' then try_cast(substr(value, 2) as double) end as price
-            from read_csv([{props}], header = true, auto_detect = false,
-                columns = {{'timestamp': 'BIGINT', 'itemid': 'BIGINT', 'property': 'VARCHAR',
-                           'value': 'VARCHAR'}})
-            where property in ('categoryid', 'available', '790')""",
-    }
-
-
+KEPT = ("categoryid", "available", "790")  # the property keys the project keeps
+EVENT_COLUMNS = {"visitorid": "visitor_id", "event": "event_type", "itemid": "item_id"}
+EVENT_COLUMNS |= {"transactionid": "transaction_id"}
+STAGES = {"view": "n_views", "addtocart": "n_addtocarts", "transaction": "n_transactions"}
+LOAD_SQL = {
+    "load_events": """create or replace table events as
+        select distinct make_timestamp("timestamp" * 1000) as event_at, visitorid as visitor_id,
+            event as event_type, itemid as item_id, transactionid as transaction_id
+        from read_csv('{raw}/events.csv', header = true, auto_detect = false,
+            columns = {{'timestamp': 'BIGINT', 'visitorid': 'BIGINT', 'event': 'VARCHAR',
+                       'itemid': 'BIGINT', 'transactionid': 'BIGINT'}})""",
+    "load_properties": """create or replace table item_properties as
+        select itemid as item_id, property, make_timestamp("timestamp" * 1000) as valid_from,
+            case when property = 'categoryid' then try_cast(value as bigint) end as category_id,
+            case when property = 'available' then value = '1' end as is_available,
+            case when property = '790' then try_cast(substr(value, 2) as double) end as price
+        from read_csv('{raw}/item_properties_part*.csv', header = true, auto_detect = false,
+            columns = {{'timestamp': 'BIGINT', 'itemid': 'BIGINT', 'property': 'VARCHAR',
+                       'value': 'VARCHAR'}})
+        where property in ('categoryid', 'available', '790')""",
+}
 # One statement list per core mart, written as a competent engineer would: e.g. per-item
 # conversion aggregates (item, visitor) pairs first instead of three count(distinct), the
 # funnel counts distinct (stage, visitor, session) rows, churn semi-joins its customers.
@@ -99,8 +90,7 @@ METRIC_SQL = {
         from per_item left join current_category using (item_id)""",
     "bought_together": """create or replace table bought_together as
         with baskets as (
-            select distinct transaction_id, item_id from events
-            where event_type = 'transaction'),
+            select distinct transaction_id, item_id from events where event_type = 'transaction'),
         n_all as (select count(distinct transaction_id) as n from baskets),
         item_baskets as (select item_id, count(*) as n from baskets group by item_id),
         pairs as (
@@ -135,12 +125,12 @@ def fresh(db_path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db_path))
 
 
-def floor_run(raw_dir: Path, db_path: Path, timer: Timer) -> None:
-    """One repetition of the floor into a fresh database file."""
+def floor_run(raw_dir: Path, db_path: Path, timer) -> None:
+    """One repetition of the floor into a fresh database file (``timer``: a harness.Timer)."""
     with fresh(db_path) as con:
-        for name, sql in {**load_sql(raw_dir), **METRIC_SQL}.items():
+        for name, sql in {**LOAD_SQL, **METRIC_SQL}.items():
             with timer(name):
-                con.execute(sql)
+                con.execute(sql.format(raw=raw_dir))
 
 
 # ---------------------------------------------------------------------------- pandas
@@ -148,137 +138,100 @@ def floor_run(raw_dir: Path, db_path: Path, timer: Timer) -> None:
 
 def load_events(raw_dir: Path) -> pd.DataFrame:
     dtype = {"timestamp": "int64", "visitorid": "int64", "event": "category", "itemid": "int64"}
-    events = pd.read_csv(
-        raw_dir / "events.csv", engine="pyarrow", dtype={**dtype, "transactionid": "Int64"}
-    ).drop_duplicates()
-    return pd.DataFrame(
-        {
-            "event_at": pd.to_datetime(events["timestamp"].to_numpy(), unit="ms"),
-            "visitor_id": events["visitorid"].to_numpy(),
-            "event_type": events["event"].to_numpy(),
-            "item_id": events["itemid"].to_numpy(),
-            "transaction_id": events["transactionid"].array,
-        }
-    )
+    csv = raw_dir / "events.csv"
+    events = pd.read_csv(csv, engine="pyarrow", dtype=dtype | {"transactionid": "Int64"})
+    events = events.drop_duplicates(ignore_index=True).rename(columns=EVENT_COLUMNS)
+    events["event_at"] = pd.to_datetime(events.pop("timestamp").to_numpy(), unit="ms")
+    return events
 
 
 def load_properties(raw_dir: Path) -> pd.DataFrame:
-    frames = []
-    for part in sorted(raw_dir.glob("item_properties_part*.csv")):
-        frame = pd.read_csv(
-            part,
-            engine="pyarrow",
-            dtype={"timestamp": "int64", "itemid": "int64", "property": "string[pyarrow]"},
-            dtype_backend="pyarrow",
-        )
-        frames.append(frame[frame["property"].isin(["categoryid", "available", "790"])])
-    props = pd.concat(frames, ignore_index=True)
+    dtype = {"timestamp": "int64", "itemid": "int64", "property": "string[pyarrow]"}
+    parts = sorted(raw_dir.glob("item_properties_part*.csv"))
+    parts = (pd.read_csv(p, engine="pyarrow", dtype=dtype, dtype_backend="pyarrow") for p in parts)
+    props = pd.concat([part[part["property"].isin(KEPT)] for part in parts], ignore_index=True)
     value, prop = props["value"].astype("string[pyarrow]"), props["property"]
+    category = pd.to_numeric(value.where(prop == "categoryid"), errors="coerce")
+    price = pd.to_numeric(value.where(prop == "790").str.slice(1), errors="coerce")
     return pd.DataFrame(
         {
             "item_id": props["itemid"].astype("int64").to_numpy(),
             "property": prop.astype("category").to_numpy(),
             "valid_from": pd.to_datetime(props["timestamp"].astype("int64").to_numpy(), unit="ms"),
-            "category_id": pd.to_numeric(value.where(prop == "categoryid"), errors="coerce")
-            .astype("Int64")
-            .array,
+            "category_id": category.astype("Int64").array,
             "is_available": (value == "1").where(prop == "available").array,
-            "price": pd.to_numeric(
-                value.where(prop == "790").str.slice(1), errors="coerce"
-            ).to_numpy(dtype="float64", na_value=np.nan),
+            "price": price.to_numpy(dtype="float64", na_value=np.nan),
         }
     )
 
 
 def sessionise(events: pd.DataFrame) -> pd.DataFrame:
-    """Events ordered per visitor with a 1-based session_number (gap > 30 min)."""
+    """Events ordered per visitor with a 1-based session_number (gap > 30 min), type flags
+    (n_views, n_addtocarts, n_transactions: 0/1, to be summed) and a global session_key."""
     ordered = events.sort_values(["visitor_id", "event_at"], kind="stable", ignore_index=True)
-    visitor = ordered["visitor_id"].to_numpy()
-    at = ordered["event_at"].to_numpy()
+    visitor, at = ordered["visitor_id"].to_numpy(), ordered["event_at"].to_numpy()
     new_visitor = np.r_[True, visitor[1:] != visitor[:-1]]
-    new_session = new_visitor | np.r_[True, (at[1:] - at[:-1]) > SESSION_GAP.to_timedelta64()]
-    session_key = np.cumsum(new_session)
-    first_key = np.maximum.accumulate(np.where(new_visitor, session_key, 0))
-    ordered["session_number"] = session_key - first_key + 1
-    ordered["session_key"] = session_key
-    return ordered
+    new_session = new_visitor | np.r_[True, (at[1:] - at[:-1]) > np.timedelta64(30, "m")]
+    ordered["session_key"] = session_key = np.cumsum(new_session)
+    ordered["session_number"] = session_key - np.maximum.accumulate(new_visitor * session_key) + 1
+    return type_flags(ordered)
 
 
-def _type_flags(frame: pd.DataFrame) -> pd.DataFrame:
-    """0/1 columns n_views, n_addtocarts, n_transactions to be summed by a groupby."""
+def type_flags(frame: pd.DataFrame) -> pd.DataFrame:
     event_type = frame["event_type"].to_numpy()
     return frame.assign(
-        **{
-            column: (event_type == stage).astype("int64")
-            for stage, column in zip(STAGES, TYPE_COLUMNS, strict=True)
-        }
+        **{col: (event_type == stage).astype("int64") for stage, col in STAGES.items()}
     )
 
 
 def sessions(sessionised: pd.DataFrame) -> pd.DataFrame:
-    grouped = _type_flags(sessionised).groupby("session_key", sort=False)
-    per_session = grouped.agg(
+    per_session = sessionised.groupby("session_key", sort=False).agg(
         visitor_id=("visitor_id", "first"),
         session_number=("session_number", "first"),
         started_at=("event_at", "min"),
         ended_at=("event_at", "max"),
         n_events=("event_at", "size"),
-        n_views=("n_views", "sum"),
-        n_addtocarts=("n_addtocarts", "sum"),
-        n_transactions=("n_transactions", "sum"),
+        **{col: (col, "sum") for col in STAGES.values()},
     )
-    per_session["n_distinct_items"] = (
-        sessionised.drop_duplicates(["session_key", "item_id"]).groupby("session_key").size()
-    )
+    distinct_items = sessionised.drop_duplicates(["session_key", "item_id"])
+    per_session["n_distinct_items"] = distinct_items.groupby("session_key").size()
     return per_session.reset_index(drop=True)
 
 
 def funnel(sessionised: pd.DataFrame) -> pd.DataFrame:
     grouped = sessionised.groupby("event_type", observed=True)
-    result = pd.DataFrame(
-        {
-            "n_visitors": grouped["visitor_id"].nunique(),
-            "n_sessions": grouped["session_key"].nunique(),
-        }
+    result = grouped.agg(
+        n_visitors=("visitor_id", "nunique"), n_sessions=("session_key", "nunique")
     )
-    result = result.reindex(list(STAGES), fill_value=0)
-    result.index.name = "stage"
-    return result.reset_index()
+    return result.reindex(list(STAGES), fill_value=0).rename_axis("stage").reset_index()
 
 
 def item_conversion(events: pd.DataFrame, props: pd.DataFrame, as_of) -> pd.DataFrame:
-    counts = _type_flags(events).groupby("item_id")[list(TYPE_COLUMNS)].sum()
+    counts = type_flags(events).groupby("item_id")[list(STAGES.values())].sum()
     pairs = events[["item_id", "visitor_id", "event_type"]].drop_duplicates()
-    visitors = pairs.drop_duplicates(["item_id", "visitor_id"])
-    counts["n_visitors"] = visitors.groupby("item_id").size()
-    for stage, column in (("addtocart", "n_carters"), ("transaction", "n_buyers")):
-        counts[column] = pairs[pairs["event_type"] == stage].groupby("item_id").size()
-        counts[column] = counts[column].fillna(0).astype("int64")
-    categories = props[(props["property"] == "categoryid") & (props["valid_from"] <= as_of)]
-    current = (
-        categories.sort_values(["item_id", "valid_from"], kind="stable")
-        .drop_duplicates("item_id", keep="last")
-        .set_index("item_id")["category_id"]
+    counts["n_visitors"] = (
+        pairs.drop_duplicates(["item_id", "visitor_id"]).groupby("item_id").size()
     )
+    for stage, column in (("addtocart", "n_carters"), ("transaction", "n_buyers")):
+        per_item = pairs[pairs["event_type"] == stage].groupby("item_id").size()
+        counts[column] = per_item.reindex(counts.index, fill_value=0).astype("int64")
+    categories = props[(props["property"] == "categoryid") & (props["valid_from"] <= as_of)]
+    current = categories.sort_values(["item_id", "valid_from"], kind="stable")
+    current = current.drop_duplicates("item_id", keep="last").set_index("item_id")["category_id"]
     counts["category_id"] = current.reindex(counts.index).array
     counts["cart_rate"] = counts["n_carters"] / counts["n_visitors"]
     counts["conversion_rate"] = counts["n_buyers"] / counts["n_visitors"]
-    counts.index.name = "item_id"
-    return counts.reset_index()
+    return counts.rename_axis("item_id").reset_index()
 
 
 def bought_together(events: pd.DataFrame) -> pd.DataFrame:
-    baskets = events.loc[
-        events["event_type"] == "transaction", ["transaction_id", "item_id"]
-    ].drop_duplicates()
-    baskets["transaction_id"] = baskets["transaction_id"].astype("int64")
-    n_all = baskets["transaction_id"].nunique()
-    item_baskets = baskets.groupby("item_id").size()
+    baskets = events.loc[events["event_type"] == "transaction", ["transaction_id", "item_id"]]
+    baskets = baskets.drop_duplicates().astype({"transaction_id": "int64"})
+    n_all, item_baskets = baskets["transaction_id"].nunique(), baskets.groupby("item_id").size()
     pairs = baskets.merge(baskets, on="transaction_id", suffixes=("_a", "_b"))
     pairs = pairs[pairs["item_id_a"] < pairs["item_id_b"]]
-    result = (
-        pairs.groupby(["item_id_a", "item_id_b"]).size().rename("n_baskets").reset_index()
-    ).rename(columns={"item_id_a": "item_a", "item_id_b": "item_b"})
+    result = pairs.groupby(["item_id_a", "item_id_b"]).size().rename("n_baskets").reset_index()
+    result = result.rename(columns={"item_id_a": "item_a", "item_id_b": "item_b"})
     n_a = item_baskets.reindex(result["item_a"]).to_numpy()
     n_b = item_baskets.reindex(result["item_b"]).to_numpy()
     result["support"] = result["n_baskets"] / n_all
@@ -290,24 +243,23 @@ def bought_together(events: pd.DataFrame) -> pd.DataFrame:
 
 def customer_churn(events: pd.DataFrame, as_of) -> pd.DataFrame:
     buyers = events.loc[events["event_type"] == "transaction", "visitor_id"].unique()
-    customer_events = events[events["visitor_id"].isin(buyers)]
-    per_customer = customer_events.groupby("visitor_id").agg(
-        last_seen_at=("event_at", "max"), n_orders=("transaction_id", "nunique")
+    per_customer = (
+        events[events["visitor_id"].isin(buyers)]
+        .groupby("visitor_id")
+        .agg(last_seen_at=("event_at", "max"), n_orders=("transaction_id", "nunique"))
     )
     days = (as_of - per_customer["last_seen_at"]).dt.total_seconds() / 86400.0
-    per_customer["days_since_last_seen"] = days
-    per_customer["is_churned"] = days > CHURN_DAYS
+    per_customer["days_since_last_seen"], per_customer["is_churned"] = days, days > 30
     return per_customer.reset_index()
 
 
-def pandas_run(raw_dir: Path, db_path: Path, timer: Timer) -> None:
+def pandas_run(raw_dir: Path, db_path: Path, timer) -> None:
     """One repetition of the pandas baseline; its results are written to ``db_path``."""
     with timer("load_events"):
         events = load_events(raw_dir)
     with timer("load_properties"):
         props = load_properties(raw_dir)
-    as_of = events["event_at"].max()
-    out = {}
+    as_of, out = events["event_at"].max(), {}
     with timer("sessions"):
         sessionised = sessionise(events)
         out["sessions"] = sessions(sessionised)
