@@ -1,11 +1,8 @@
-"""(a) The engine floor (plain DuckDB SQL, no dbt) and (d) a vectorised pandas baseline.
-
-Both load the raw CSVs (events with exact duplicates dropped; the three property keys
-kept), compute the five core metrics with the SPEC definitions (§4, §5), each step timed on
-its own, and leave their tables in a DuckDB file (named after the marts) for the equality
-check. The floor is written as a competent engineer would (it is the yardstick), pandas as a
-competent analyst would (pyarrow CSV engine, sort/diff/cumsum, groupby/merge, no ``.apply``).
-"""
+"""(a) The engine floor (plain DuckDB SQL, no dbt) and (d) a vectorised pandas baseline: both
+load the raw CSVs (events without exact duplicates; the three kept property keys), compute the
+five core metrics (SPEC §4, §5) step by step, timed, and leave tables named after the marts in
+a DuckDB file for the equality check. pandas as a competent analyst writes it (pyarrow CSV
+engine, sort/diff/cumsum, groupby/merge, no ``.apply``)."""
 
 from __future__ import annotations
 
@@ -19,13 +16,13 @@ KEPT = ("categoryid", "available", "790")  # the property keys the project keeps
 EVENT_COLUMNS = {"visitorid": "visitor_id", "event": "event_type", "itemid": "item_id"}
 EVENT_COLUMNS |= {"transactionid": "transaction_id"}
 STAGES = {"view": "n_views", "addtocart": "n_addtocarts", "transaction": "n_transactions"}
-LOAD_SQL = {
+FLOOR_SQL = {
     "load_events": """create or replace table events as
         select distinct make_timestamp("timestamp" * 1000) as event_at, visitorid as visitor_id,
             event as event_type, itemid as item_id, transactionid as transaction_id
-        from read_csv('{raw}/events.csv', header = true, auto_detect = false,
-            columns = {{'timestamp': 'BIGINT', 'visitorid': 'BIGINT', 'event': 'VARCHAR',
-                       'itemid': 'BIGINT', 'transactionid': 'BIGINT'}})""",
+        from read_csv('{raw}/events.csv', header = true, auto_detect = false, columns = {{
+            'timestamp': 'BIGINT', 'visitorid': 'BIGINT', 'event': 'VARCHAR', 'itemid': 'BIGINT',
+            'transactionid': 'BIGINT'}})""",
     "load_properties": """create or replace table item_properties as
         select itemid as item_id, property, make_timestamp("timestamp" * 1000) as valid_from,
             case when property = 'categoryid' then try_cast(value as bigint) end as category_id,
@@ -33,19 +30,17 @@ LOAD_SQL = {
             case when property = '790' then try_cast(substr(value, 2) as double) end as price
         from read_csv('{raw}/item_properties_part*.csv', header = true, auto_detect = false,
             columns = {{'timestamp': 'BIGINT', 'itemid': 'BIGINT', 'property': 'VARCHAR',
-                       'value': 'VARCHAR'}})
+            'value': 'VARCHAR'}})
         where property in ('categoryid', 'available', '790')""",
-}
-# One statement list per core mart, written as a competent engineer would: e.g. per-item
-# conversion aggregates (item, visitor) pairs first instead of three count(distinct), the
-# funnel counts distinct (stage, visitor, session) rows, churn semi-joins its customers.
-METRIC_SQL = {
-    # a new session when the gap to the visitor's previous event exceeds 30 minutes; the
-    # order is total (rows are distinct), so both windows agree
+    # The metrics as a competent engineer writes them: e.g. per-item conversion aggregates
+    # (item, visitor) pairs first instead of three count(distinct), the funnel counts distinct
+    # (stage, visitor, session) rows, churn semi-joins its customers. A new session when the
+    # gap to the visitor's previous event exceeds 30 minutes; the order is total (rows are
+    # distinct), so both windows agree.
     "sessions": """create or replace table events_sessionised as
         with gaps as (
-            select *, coalesce(event_at - lag(event_at) over timeline > interval 30 minutes,
-                true) as is_session_start
+            select *, coalesce(event_at - lag(event_at) over timeline > interval 30 minutes, true)
+                as is_session_start
             from events
             window timeline as (
                 partition by visitor_id order by event_at, event_type, item_id, transaction_id))
@@ -59,13 +54,11 @@ METRIC_SQL = {
             count(*) filter (where event_type = 'addtocart') as n_addtocarts,
             count(*) filter (where event_type = 'transaction') as n_transactions,
             count(distinct item_id) as n_distinct_items
-        from events_sessionised
-        group by visitor_id, session_number""",
+        from events_sessionised group by visitor_id, session_number""",
     "funnel": """create or replace table funnel as
         with stage_sessions as (
             select distinct event_type, visitor_id, session_number from events_sessionised)
-        select event_type as stage, count(distinct visitor_id) as n_visitors,
-            count(*) as n_sessions
+        select event_type as stage, count(distinct visitor_id) as n_visitors, count(*) as n_sessions
         from stage_sessions group by event_type""",
     "item_conversion": """create or replace table item_conversion as
         with as_of as (select max(event_at) as as_of_at from events),
@@ -83,8 +76,7 @@ METRIC_SQL = {
         current_category as (
             select item_id, arg_max(category_id, valid_from) as category_id
             from item_properties, as_of
-            where property = 'categoryid' and valid_from <= as_of.as_of_at
-            group by item_id)
+            where property = 'categoryid' and valid_from <= as_of.as_of_at group by item_id)
         select per_item.*, current_category.category_id, n_carters / n_visitors as cart_rate,
             n_buyers / n_visitors as conversion_rate
         from per_item left join current_category using (item_id)""",
@@ -110,8 +102,7 @@ METRIC_SQL = {
         per_visitor as (
             select visitor_id, max(event_at) as last_seen_at,
                 count(distinct transaction_id) as n_orders
-            from events semi join customers using (visitor_id)
-            group by visitor_id)
+            from events semi join customers using (visitor_id) group by visitor_id)
         select per_visitor.*,
             (epoch(as_of.as_of_at) - epoch(last_seen_at)) / 86400.0 as days_since_last_seen,
             (epoch(as_of.as_of_at) - epoch(last_seen_at)) / 86400.0 > 30 as is_churned
@@ -126,9 +117,9 @@ def fresh(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def floor_run(raw_dir: Path, db_path: Path, timer) -> None:
-    """One repetition of the floor into a fresh database file (``timer``: a harness.Timer)."""
+    """One repetition of the floor into a fresh database file (``timer``: a dbt_runs.Timer)."""
     with fresh(db_path) as con:
-        for name, sql in {**LOAD_SQL, **METRIC_SQL}.items():
+        for name, sql in FLOOR_SQL.items():
             with timer(name):
                 con.execute(sql.format(raw=raw_dir))
 
@@ -179,9 +170,7 @@ def sessionise(events: pd.DataFrame) -> pd.DataFrame:
 
 def type_flags(frame: pd.DataFrame) -> pd.DataFrame:
     event_type = frame["event_type"].to_numpy()
-    return frame.assign(
-        **{col: (event_type == stage).astype("int64") for stage, col in STAGES.items()}
-    )
+    return frame.assign(**{c: (event_type == stage).astype("int64") for stage, c in STAGES.items()})
 
 
 def sessions(sessionised: pd.DataFrame) -> pd.DataFrame:
@@ -199,19 +188,17 @@ def sessions(sessionised: pd.DataFrame) -> pd.DataFrame:
 
 
 def funnel(sessionised: pd.DataFrame) -> pd.DataFrame:
-    grouped = sessionised.groupby("event_type", observed=True)
-    result = grouped.agg(
+    per_stage = sessionised.groupby("event_type", observed=True).agg(
         n_visitors=("visitor_id", "nunique"), n_sessions=("session_key", "nunique")
     )
-    return result.reindex(list(STAGES), fill_value=0).rename_axis("stage").reset_index()
+    return per_stage.reindex(list(STAGES), fill_value=0).rename_axis("stage").reset_index()
 
 
 def item_conversion(events: pd.DataFrame, props: pd.DataFrame, as_of) -> pd.DataFrame:
     counts = type_flags(events).groupby("item_id")[list(STAGES.values())].sum()
     pairs = events[["item_id", "visitor_id", "event_type"]].drop_duplicates()
-    counts["n_visitors"] = (
-        pairs.drop_duplicates(["item_id", "visitor_id"]).groupby("item_id").size()
-    )
+    visitors = pairs.drop_duplicates(["item_id", "visitor_id"])
+    counts["n_visitors"] = visitors.groupby("item_id").size()
     for stage, column in (("addtocart", "n_carters"), ("transaction", "n_buyers")):
         per_item = pairs[pairs["event_type"] == stage].groupby("item_id").size()
         counts[column] = per_item.reindex(counts.index, fill_value=0).astype("int64")
@@ -243,10 +230,9 @@ def bought_together(events: pd.DataFrame) -> pd.DataFrame:
 
 def customer_churn(events: pd.DataFrame, as_of) -> pd.DataFrame:
     buyers = events.loc[events["event_type"] == "transaction", "visitor_id"].unique()
-    per_customer = (
-        events[events["visitor_id"].isin(buyers)]
-        .groupby("visitor_id")
-        .agg(last_seen_at=("event_at", "max"), n_orders=("transaction_id", "nunique"))
+    per_customer = events[events["visitor_id"].isin(buyers)].groupby("visitor_id")
+    per_customer = per_customer.agg(
+        last_seen_at=("event_at", "max"), n_orders=("transaction_id", "nunique")
     )
     days = (as_of - per_customer["last_seen_at"]).dt.total_seconds() / 86400.0
     per_customer["days_since_last_seen"], per_customer["is_churned"] = days, days > 30

@@ -1,9 +1,6 @@
-"""Commands timed with the peak memory of their process tree; (b)+(c) dbt runs on fresh DuckDB
-files; the marts checked against the baselines; (e) item similarity against implicit.
-
-Only mart names are known here (CORE_MARTS, `item_similarity`); everything else (the models
-behind a mart, their layer, the similarity's input) is read from dbt's manifest.json.
-"""
+"""Commands timed with the peak memory of their process tree, (b)+(c) dbt runs on fresh files,
+the marts checked against the baselines, (e) item similarity against implicit. Only mart names
+are known here; the models behind them and the similarity's input come from dbt's manifest."""
 
 from __future__ import annotations
 
@@ -40,35 +37,32 @@ class BenchError(Exception):
 
 
 class Timer(dict):
-    """Named phase timings, one list of samples per name: ``with timer("load"): ...``."""
+    """Named samples, one list per name: ``timer.add(name, value)``, ``with timer(name): ...``
+    (its seconds)."""
+
+    def add(self, name: str, value) -> None:
+        self.setdefault(name, []).append(value)
 
     @contextmanager
     def __call__(self, name: str):
         started = time.perf_counter()
         yield
-        self.setdefault(name, []).append(time.perf_counter() - started)
+        self.add(name, time.perf_counter() - started)
 
 
-def rss(proc: psutil.Process) -> int:
-    with suppress(psutil.Error):  # it may have ended since it was listed
-        return proc.memory_info().rss
-    return 0
-
-
-def run_measured(cmd: list, log: Path, env: dict, what: str = "") -> dict:
-    """Run ``cmd`` (output to ``log``): returncode, seconds, peak_mb (the process tree's summed
-    RSS polled every 50 ms, an upper bound as a short-lived fork shows its parent's pages
-    again, or the kernel's high-water mark from GNU time when larger; not this process's
-    wait4, whose ru_maxrss counts this process at fork) and peak_at (epoch seconds).
-    A failure raises BenchError with the log's tail when ``what`` names the step."""
+def run_measured(cmd: list, log: Path, env: dict | None, what: str = "") -> dict:
+    """Run ``cmd`` (output to ``log``): returncode, seconds, peak_mb (the larger of the process
+    tree's summed RSS polled every 50 ms, an upper bound as a fork shows its parent's pages
+    again, and the kernel's high-water mark from GNU time, not this process's wait4, which
+    counts this process at fork), peak_at (epoch s); raises naming ``what`` if it failed."""
     maxrss, peak = log.with_suffix(".maxrss"), {"peak_mb": 0.0, "peak_at": 0.0}
     maxrss.unlink(missing_ok=True)
     cmd = [GNU_TIME, "-f", "%M", "-o", maxrss, *cmd] if GNU_TIME else cmd
 
     def poll() -> None:  # until the command ends (Popen.poll and wait share a lock)
         while proc.poll() is None:
-            with suppress(psutil.Error):  # the command ended since proc.poll()
-                sample = sum(map(rss, [root, *root.children(recursive=True)])) / 2**20
+            with suppress(psutil.Error):  # a process ended since it was listed: no sample
+                sample = sum(p.memory_info().rss for p in [root, *root.children(True)]) / 2**20
                 if sample > peak["peak_mb"]:
                     peak.update(peak_mb=sample, peak_at=time.time())
             time.sleep(0.05)
@@ -94,12 +88,8 @@ class Dbt:
     """dbt commands on one dataset, each on a fresh DuckDB file in ``work``."""
 
     def __init__(self, repo: Path, raw_dir: Path, work: Path) -> None:
-        self.repo, self.work, self.db, self.target = (
-            repo,
-            work,
-            work / "warehouse.duckdb",
-            work / "target",
-        )
+        self.repo, self.work, self.target = repo, work, work / "target"
+        self.db = work / "warehouse.duckdb"
         self.env = os.environ | {"ROCKETMART_RAW_DIR": str(raw_dir), "ROCKETMART_DB": str(self.db)}
         self.env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
 
@@ -163,18 +153,12 @@ def closure(nodes: dict, names) -> list[str]:
 def compare(warehouse: Path, baseline: Path) -> dict:
     """Each core mart against the baseline's table of the same name: rows missing on either
     side, and matched rows with any compared column different (floats to 1e-9 relative)."""
-    out = {}
+    out, same = {}, "coalesce(x is not distinct from y or abs(x - y) <= 1e-9 * abs(y), false)"
     with duckdb.connect() as con:
-        con.execute(
-            f"attach '{warehouse}' as wh (read_only); attach '{baseline}' as bl (read_only)"
-        )
-        con.execute(
-            "create macro same(x, y) as coalesce(x is not distinct from y or abs(x - y)"
-            " <= 1e-9 * abs(y), false)"
-        )
+        con.execute(f"attach '{warehouse}' as wh (read_only); create macro same(x, y) as {same}")
+        con.execute(f"attach '{baseline}' as bl (read_only)")
         for mart, (keys, values) in CORE_MARTS.items():
-            keys, k = keys.split(), keys.split()[0]
-            on = " and ".join(f"m.{c} = b.{c}" for c in keys)
+            k, on = keys.split()[0], " and ".join(f"m.{c} = b.{c}" for c in keys.split())
             same = " and ".join(f"same(m.{v}::double, b.{v}::double)" for v in values.split())
             try:
                 rows, only_base, only_mart, differ = con.execute(f"""
@@ -186,30 +170,12 @@ def compare(warehouse: Path, baseline: Path) -> dict:
             except duckdb.Error as exc:
                 out[mart] = f"error: {str(exc).splitlines()[0]}"
                 continue
+            bad = f"{only_base:,} rows only in the baseline, {only_mart:,} only in the mart"
+            bad += f", {differ:,} with different values"
             out[mart] = (
-                f"differs: {only_base:,} rows only in the baseline, {only_mart:,} only in the "
-                f"mart, {differ:,} with different values"
-                if only_base + only_mart + differ
-                else f"equal ({rows:,} rows)"
+                f"differs: {bad}" if only_base + only_mart + differ else f"equal ({rows:,} rows)"
             )
     return out
-
-
-def similarity_input(warehouse: Path, nodes: dict) -> tuple[str, pd.DataFrame]:
-    """The distinct (visitor, item) pairs of the nearest model upstream of `item_similarity`
-    with visitor_id and item_id (its production rows when it is keyed by cutoff_name)."""
-    todo = list(nodes["item_similarity"]["parents"])
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        while todo:
-            node = nodes.get(todo.pop(0), {"relation": None})
-            todo += node.get("parents", [])
-            relation = node["relation"]
-            columns = {c[0] for c in con.sql(f"describe {relation}").fetchall()} if relation else {}
-            if {"visitor_id", "item_id"} <= columns:
-                where = "where cutoff_name = 'production'" if "cutoff_name" in columns else ""
-                sql = f"select distinct visitor_id, item_id from {relation} {where}"
-                return relation, con.execute(sql).df()
-    raise BenchError("no model upstream of item_similarity has visitor_id and item_id")
 
 
 def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
@@ -225,7 +191,18 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
 
     from rocketmart.similarity import top_k_cosine
 
-    relation, pairs = similarity_input(warehouse, nodes)
+    todo = list(nodes["item_similarity"]["parents"])  # the nearest model upstream with the pairs
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for name in todo:  # todo grows while it is read: breadth first
+            relation = nodes.get(name, {}).get("relation")
+            columns = {c[0] for c in con.sql(f"describe {relation}").fetchall()} if relation else {}
+            if {"visitor_id", "item_id"} <= columns:
+                break
+            todo += nodes.get(name, {}).get("parents", [])
+        else:
+            raise BenchError("no model upstream of item_similarity has visitor_id and item_id")
+        where = "where cutoff_name = 'production'" if "cutoff_name" in columns else ""
+        pairs = con.execute(f"select distinct visitor_id, item_id from {relation} {where}").df()
     visitors, items, times = pairs["visitor_id"].to_numpy(), pairs["item_id"].to_numpy(), Timer()
     for _ in range(reps):
         with times("project"):

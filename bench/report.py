@@ -7,13 +7,10 @@ from statistics import median as md
 
 from dbt_runs import CORE_MARTS
 
+STEPS = "step | >DuckDB floor min / median | >pandas min / median | >pandas / floor | dbt model(s)"
+STEPS += ", median | >dbt / pandas | shared upstream, median"
+SCALE = "scale | >events.csv rows | >engine floor | >`dbt build` | >build / floor | >peak memory"
 LOADS = {"load_events": "event", "load_properties": "propert"}  # in staging model names
-SIMILARITY = {
-    "project": "`top_k_cosine` (production: ≥ 2 common visitors)",
-    "project_min_common_1": "`top_k_cosine(min_common_visitors=1)` (implicit's definition)",
-    "implicit_matrix": "implicit: build the CSR matrix from the id arrays",
-    "implicit_fit": "implicit: `CosineRecommender.fit`",
-}
 
 
 def s(x: float) -> str:
@@ -38,6 +35,13 @@ def rows(lines) -> str:
     return "\n".join(f"| {' | '.join(map(str, cells))} |" for cells in lines)
 
 
+def table(header: str, lines=()) -> str:
+    """A markdown table: ``header`` "a | >b" (">": right-aligned), then ``lines`` (rows)."""
+    cols = [c.strip() for c in header.split("|")]
+    rule = ["---:" if c[0] == ">" else "---" for c in cols]
+    return rows([[c.lstrip(">") for c in cols], rule, *lines])
+
+
 def met(measured: str, limit: str, ok: bool) -> str:
     return f"{measured} | {limit} | {'**yes**' if ok else '**NO**'}"
 
@@ -60,7 +64,10 @@ def render(r: dict) -> str:
     sql, python = ([tb[n] for n in models if models[n]["language"] == x] for x in ("sql", "python"))
     sql, python, models_sum = per_rep(sql), per_rep(python), per_rep(tb.values())
     st, slow = {k: md(v) for k, v in sim["times"].items()}, sorted(tb, key=lambda n: -md(tb[n]))
-    impl = st["implicit_matrix"] + st["implicit_fit"]
+    impl, times = (
+        st["implicit_matrix"] + st["implicit_fit"],
+        {k: mm(v) for k, v in sim["times"].items()},
+    )
     gen_s, gen_mb = md(gen["seconds"]), max(gen["peak_mb"])
     equal = all(v.startswith("equal") for side in eq.values() for v in side.values())
     failed = sorted({n for rep in build["failed"] for n in rep})
@@ -97,13 +104,16 @@ def render(r: dict) -> str:
     groups = {"load": (LOADS, staging), "5 metrics": (marts, []), "total": (names, tc)}
     steps += [step(f"**{label}**", *group) + [""] for label, group in groups.items()]
     columns = {x: ", ".join(v.split()) for x, (_, v) in CORE_MARTS.items()}
+    equality = [[f"`{x}`", columns[x], eq["pandas"][x], eq["floor"][x]] for x in marts]
     per_mart = [[f"`{x}` model vs pandas step", vs_pandas(x)] for x in marts]
     fit_alone = f"fit alone: {st['project'] / st['implicit_fit']:.2f}×"
     t_sim = f"{x_(st['project'], impl, ' vs ')} ({fit_alone})"
     t_overlap = f"{sim['tie_aware']:.2%}; {sim['exact']:.2%}"
     t_equal = f"{'all equal' if equal else 'NOT equal'}; {', '.join(failed) or 'all'}"
     share = {n: f"{md(tb[n]) / md(models_sum):.0%}" for n in slow}
-    slowest = [[f"`{n}`", models[n]["language"], models[n]["path"], mm(tb[n])] for n in slow]
+    slowest = [
+        [f"`{n}`", models[n]["language"], models[n]["path"], mm(tb[n]), share[n]] for n in slow[:10]
+    ]
     scale = [scale_row(p) for p in points]
     load = lambda x: "/".join(f"{v:.2f}" for v in x)  # noqa: E731
     return f"""# Full-scale benchmark results
@@ -114,8 +124,7 @@ memory on the max). Do not edit by hand: the last section comes from `bench/note
 
 ## Machine
 
-| what | value |
-| --- | --- |
+{table("what | value")}
 | CPU cores (usable) | {m["cores"]} |
 | CPU | {m["cpu"]} |
 | memory | {m["memory"]} |
@@ -126,31 +135,28 @@ memory on the max). Do not edit by hand: the last section comes from `bench/note
 {" → ".join(f"{x:.1f}" for x in r["loads"].values())} |
 {rows(m["versions"].items())}
 
-A load average above the 2 cores means other work ran alongside: the seconds are
-pessimistic; the ratios to the engine floor, measured in the same run, move less.
+A load average above the 2 cores means other work ran alongside: the seconds are pessimistic,
+the ratios to the engine floor (measured in the same run) move less.
 
 ## Dataset
 
 `{gen["command"]}`, cached in `{gen["dir"]}` (key = arguments + generator source hash).
 
-| file | rows | bytes |
-| --- | ---: | ---: |
-{rows([n, f"{x:,}", f"{y:,}"] for n, (x, y) in r["files"].items())}
+{table("file | >rows | >bytes", ([n, f"{x:,}", f"{y:,}"] for n, (x, y) in r["files"].items()))}
 
 {r["counts"][0]:,} distinct events, {r["counts"][1]:,} visitors, {r["counts"][2]:,} items with \
 events, {r["counts"][3]:,} transactions.
 
 ## Targets
 
-| target | measured (median) | limit | met |
-| --- | --- | --- | --- |
+{table("target | measured (median) | limit | met")}
 | full `dbt build` (Python models and all tests) / engine floor (load + 5 core marts) | \
 {met(x_(wall, floor_t), "≤ 8×", wall <= 8 * floor_t)} |
 | models behind the five core marts (summed, one dbt thread) / engine floor | \
 {met(x_(core_t, floor_t), "≤ 3×", core_t <= 3 * floor_t)} |
 | … context: all SQL models of the build (summed) / engine floor | {x_(md(sql), floor_t)} | | |
 {rows(per_mart)}
-| … context: dbt's fixed cost per model (the build's fastest, `{slow[-1]}`) | \
+| … context: dbt's fixed cost per model (at most the build's fastest, `{slow[-1]}`) | \
 {s(md(tb[slow[-1]]))} | | |
 | … context: the five core marts end to end, staging included, vs pandas load + metrics | \
 {x_(core_t, pandas_t, " vs ")} | | |
@@ -166,15 +172,12 @@ events, {r["counts"][3]:,} transactions.
 
 ## (a) Engine floor and (d) pandas baseline, step by step
 
-Floor: plain DuckDB into a fresh file (typed `read_csv`, then the five core marts as tables);
-pandas: pyarrow `read_csv`, sort/diff/cumsum, groupby/merge (`bench/baselines.py`). dbt: each
-model's own time in the one-thread core-marts run (staging models that load the file, the
-mart, and as context the intermediate models it reads, shared by many marts).
+Floor: plain DuckDB (typed `read_csv`, the five core marts as tables); pandas: pyarrow CSV,
+sort/diff/cumsum, groupby/merge (`bench/baselines.py`). dbt: each model's own time in the
+one-thread run below (the staging models that load a file; the mart, and the intermediate
+models it reads, shared by many marts).
 
-| step | DuckDB floor min / median | pandas min / median | pandas / floor \
-| dbt model(s), median | dbt / pandas | shared upstream, median |
-| --- | ---: | ---: | ---: | --- | ---: | --- |
-{rows(steps)}
+{table(STEPS, steps)}
 
 `dbt run --threads 1 --select {" ".join(f"+{x}" for x in marts)}` (fresh file, after an untimed \
 `dbt seed`) runs the models behind the five core marts on their own: \
@@ -182,14 +185,11 @@ mart, and as context the intermediate models it reads, shared by many marts).
 
 ### Equality with the marts
 
-| mart | compared columns | pandas | DuckDB floor |
-| --- | --- | --- | --- |
-{rows([f"`{x}`", columns[x], eq["pandas"][x], eq["floor"][x]] for x in marts)}
+{table("mart | compared columns | pandas | DuckDB floor", equality)}
 
 ## (b) dbt build and (c) memory
 
-| figure | min | median |
-| --- | ---: | ---: |
+{table("figure | >min | >median")}
 | `dbt build` wall time (fresh DB file each time) | {mm(build["wall"])} |
 | models only: summed execution time in the build | {mm(models_sum)} |
 | … SQL models | {mm(sql)} |
@@ -207,12 +207,7 @@ The last build ran {len(nodes)} nodes ({len(models)} models); summed time by nod
 
 ### Slowest ten models
 
-| model | language | file | min | median | share of models |
-| --- | --- | --- | ---: | ---: | ---: |
-{rows(row + [share[n]] for row, n in zip(slowest[:10], slow[:10], strict=True))}
-
-The fastest model, `{slow[-1]}`, took {s(md(tb[slow[-1]]))}: an upper bound of the fixed cost dbt \
-adds to every model (create, rename, drop, commit).
+{table("model | language | file | >min | >median | >share of models", slowest)}
 
 Slowest five tests: {", ".join(f"`{n}` {s(nodes[n]['seconds'])}" for n in tests)}.
 
@@ -223,9 +218,11 @@ Input: {sim["n_pairs"]:,} distinct (visitor, item) pairs from `{sim["input"]}` (
 visitors), {sim["nnz"]:,} non-zeros; k = {sim["k"]}. implicit `CosineRecommender(K=k + 1)` (it
 counts the item itself) on all cores; `top_k_cosine` from the id arrays.
 
-| figure | min | median |
-| --- | ---: | ---: |
-{rows([label, mm(sim["times"][k])] for k, label in SIMILARITY.items())}
+{table("figure | >min | >median")}
+| `top_k_cosine` (production: ≥ 2 common visitors) | {times["project"]} |
+| `top_k_cosine(min_common_visitors=1)` (implicit's definition) | {times["project_min_common_1"]} |
+| implicit: build the CSR matrix from the id arrays | {times["implicit_matrix"]} |
+| implicit: `CosineRecommender.fit` | {times["implicit_fit"]} |
 | implicit: matrix + fit | | {s(impl)} |
 
 Overlap of the top-{sim["k"]} lists (same definition, {sim["n_neighbours"]:,} neighbour pairs over
@@ -236,8 +233,7 @@ by item id). In the dbt build, the `item_similarity` model took {s(md(tb["item_s
 
 ## (f) Generator
 
-| figure | min | median | max |
-| --- | ---: | ---: | ---: |
+{table("figure | >min | >median | >max")}
 | wall time | {mm(gen["seconds"], of=(min, md, max))} |
 | peak RSS (process tree) | {mm(gen["peak_mb"], mb, of=(min, md, max))} |
 
@@ -246,9 +242,7 @@ by item id). In the dbt build, the `item_similarity` model took {s(md(tb["item_s
 The floor and the full `dbt build` (one repetition each) on datasets generated with a
 fraction of the visitors; the 1× row is the medians above.
 
-| scale | events.csv rows | engine floor | `dbt build` | build / floor | peak memory |
-| --- | ---: | ---: | ---: | ---: | ---: |
-{rows(scale)}
+{table(SCALE, scale)}
 
 From {a["fraction"]:g}× to 1× the events grow {b["events"] / a["events"]:.1f}×, the build time \
 {b["build"] / a["build"]:.1f}×, the floor {b["floor"] / a["floor"]:.1f}× and the peak memory \

@@ -1,9 +1,8 @@
-"""Full-scale benchmark of rocketmart (`make bench`): writes bench/results.md.
-
-On one generated dataset (cached in bench/.cache/): (f) the generator, (a) the plain-DuckDB
-engine floor, (d) a pandas baseline, (b) the models behind the core marts one at a time and
-the full `dbt build` with (c) its peak memory, the baselines checked equal to the marts,
-(e) item similarity against implicit; then the scale series (floor and build at fractions).
+"""Full-scale benchmark of rocketmart (`make bench`): writes bench/results.md. On one cached
+dataset: (f) the generator, (a) the plain-DuckDB engine floor, (d) a pandas baseline, (b) the
+models behind the core marts one at a time and the full `dbt build` with (c) its peak memory,
+the baselines checked equal to the marts, (e) item similarity against implicit; then the
+scale series (floor and build at fractions of the visitors).
 
   python bench/run_bench.py                                        # -> bench/results.md
   python bench/run_bench.py --visitors 100000 --reps 1 --scales 0.5   # a smoke run
@@ -26,18 +25,9 @@ from pathlib import Path
 import psutil
 
 import baselines
+import dbt_runs
 import report
-from dbt_runs import (
-    CORE_MARTS,
-    OK,
-    BenchError,
-    Dbt,
-    Timer,
-    closure,
-    compare,
-    run_measured,
-    similarity,
-)
+from dbt_runs import CORE_MARTS, OK, BenchError, Dbt, Timer
 
 BENCH = Path(__file__).resolve().parent
 REPO, CACHE = BENCH.parent, BENCH / ".cache"
@@ -58,9 +48,8 @@ def dataset(visitors: int, seed: int, reps: int, logs: Path) -> tuple[Path, dict
     exe, tmp = Path(sys.executable).with_name("rocketmart"), CACHE / "generating"
     while not data.exists() or len(gen["seconds"]) < reps:
         shutil.rmtree(tmp, ignore_errors=True)
-        run = run_measured(
-            [exe, "generate", "--out", tmp, *args], logs / "generate.log", None, "generator"
-        )
+        cmd = [exe, "generate", "--out", tmp, *args]
+        run = dbt_runs.run_measured(cmd, logs / "generate.log", None, "generator")
         tmp.rename(data) if not data.exists() else shutil.rmtree(tmp)
         gen["seconds"].append(run["seconds"])
         gen["peak_mb"].append(run["peak_mb"])
@@ -70,12 +59,9 @@ def dataset(visitors: int, seed: int, reps: int, logs: Path) -> tuple[Path, dict
 
 def file_rows(data: Path) -> dict[str, list[int]]:
     """Data lines and bytes of each raw file, events.csv first."""
-    out = {}
-    for path in sorted(data.glob("*.csv"), key=lambda p: (p.name != "events.csv", p.name)):
-        with open(path, "rb") as handle:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
-        out[path.name] = [lines - 1, path.stat().st_size]
-    return out
+    files = sorted(data.glob("*.csv"), key=lambda p: (p.name != "events.csv", p.name))
+    counts = subprocess.run(["wc", "-l", *files], capture_output=True, text=True).stdout.split()
+    return {p.name: [int(counts[2 * i]) - 1, p.stat().st_size] for i, p in enumerate(files)}
 
 
 def machine() -> dict:
@@ -98,36 +84,30 @@ def dbt_figures(dbt: Dbt, reps: int) -> dict:
     """(b)+(c): the models behind the core marts one at a time (`--threads 1`, after an
     untimed `dbt seed`) and their marts' SQL alone; the full `dbt build` (every model, seed
     and test), whose per-node times also give the models-only time. Each on a fresh file."""
-    core, build = {"wall": [], "models": Timer(), "sql_alone": Timer()}, {"seconds": Timer()}
+    core, build, node_seconds = {"models": Timer(), "sql_alone": Timer()}, Timer(), Timer()
     for rep in range(reps):
-        select = ["-s", *(f"+{mart}" for mart in CORE_MARTS)]
-        run = dbt(f"core-{rep}", "run", "--threads", "1", *select, seed=True, what="dbt run")
-        core["wall"].append(run["seconds"])
+        select = ["--threads", "1", "-s", *(f"+{mart}" for mart in CORE_MARTS)]
+        dbt(f"core-{rep}", "run", *select, seed=True, what="dbt run")
         core["nodes"] = nodes = dbt.nodes()
-        for name in closure(nodes, CORE_MARTS):
-            core["models"].setdefault(name, []).append(nodes[name]["seconds"])
+        for name in dbt_runs.closure(nodes, CORE_MARTS):
+            core["models"].add(name, nodes[name]["seconds"])
         dbt.sql_alone(nodes, CORE_MARTS, core["sql_alone"])
     for rep in range(reps):
         run = dbt(f"build-{rep}", "build")
         build["nodes"] = nodes = dbt.nodes()
-        spans = [v["span"] for v in nodes.values() if v["type"] == "model" and v["span"][0]]
-        at = run["peak_at"]  # nodes running then, within twice the poll interval
-        figures = {
-            "wall": run["seconds"],
-            "peak_mb": run["peak_mb"],
-            "models_span": max(e for _, e in spans) - min(s for s, _ in spans),
-            "at_peak": sorted(
-                n for n, v in nodes.items() if v["span"][0] - 0.1 <= at <= v["span"][1] + 0.1
-            ),
-            "failed": [n for n, v in nodes.items() if v["status"] not in OK]
-            + ([f"exit {run['returncode']}"] if run["returncode"] else []),
-        }
-        for key, value in figures.items():
-            build.setdefault(key, []).append(value)
+        spans = {n: v["span"] for n, v in nodes.items() if v["span"][0]}
+        models = [spans[n] for n in spans if nodes[n]["type"] == "model"]
+        at = run["peak_at"]  # the nodes running then, within twice the poll interval
+        build.add("at_peak", sorted(n for n, (a, b) in spans.items() if a - 0.1 <= at <= b + 0.1))
+        build.add("models_span", max(b for _, b in models) - min(a for a, _ in models))
+        failed = [n for n, v in nodes.items() if v["status"] not in OK]
+        build.add("failed", failed + ([f"exit {run['returncode']}"] if run["returncode"] else []))
+        build.add("wall", run["seconds"])
+        build.add("peak_mb", run["peak_mb"])
         for name, node in nodes.items():
-            build["seconds"].setdefault(name, []).append(node["seconds"])
+            node_seconds.add(name, node["seconds"])
         print(f"[b] dbt build: {run['seconds']:.1f} s, {run['peak_mb']:,.0f} MB", flush=True)
-    return {"core_run": core, "build": build}
+    return {"core_run": core, "build": build | {"seconds": node_seconds}}
 
 
 def scale_point(fraction: float, visitors: int, seed: int, work: Path) -> dict:
@@ -136,9 +116,42 @@ def scale_point(fraction: float, visitors: int, seed: int, work: Path) -> dict:
     baselines.floor_run(data, work / "floor-scale.duckdb", timer := Timer())
     build = Dbt(REPO, data, work / "dbt-scale")("build", "build", what="dbt build")
     print(f"[scale] {fraction:g}: {build['seconds']:.1f} s, {build['peak_mb']:,.0f} MB", flush=True)
-    events, floor = file_rows(data)["events.csv"][0], sum(x[0] for x in timer.values())
-    figures = {"fraction": fraction, "events": events, "floor": floor, "build": build["seconds"]}
-    return figures | {"peak_mb": build["peak_mb"]}
+    point = {"fraction": fraction, "events": file_rows(data)["events.csv"][0]}
+    point |= {"floor": sum(x[0] for x in timer.values()), "build": build["seconds"]}
+    return point | {"peak_mb": build["peak_mb"]}
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Every step on one dataset; the results are also saved for --render."""
+    os.chdir(REPO)
+    work, started = CACHE / f"run-v{args.visitors}", time.perf_counter()
+    res = {"reps": args.reps, "load_start": os.getloadavg(), "loads": {}, "machine": machine()}
+    data, res["generator"] = dataset(args.visitors, args.seed, args.reps, work / "logs")
+    res["files"], res["loads"]["start"] = file_rows(data), os.getloadavg()[0]
+    dbs = {"floor": work / "floor.duckdb", "pandas": work / "pandas.duckdb"}
+    for name, step in (("floor", baselines.floor_run), ("pandas", baselines.pandas_run)):
+        res[name] = Timer()
+        for _ in range(args.reps):
+            step(data, dbs[name], res[name])
+        print(f"[a/d] {name}: {sum(map(sum, res[name].values())):.2f} s", flush=True)
+        res["loads"][name] = os.getloadavg()[0]
+    with baselines.duckdb.connect(str(dbs["floor"]), read_only=True) as con:
+        distinct = ", ".join(
+            f"count(distinct {c})" for c in ("visitor_id", "item_id", "transaction_id")
+        )
+        res["counts"] = con.execute(f"select count(*), {distinct} from events").fetchone()
+    dbt = Dbt(REPO, data, work / "dbt")
+    res |= dbt_figures(dbt, args.reps)
+    res["loads"]["dbt"] = os.getloadavg()[0]
+    res["equality"] = {name: dbt_runs.compare(dbt.db, db) for name, db in dbs.items()}
+    res["similarity"] = dbt_runs.similarity(dbt.db, res["build"]["nodes"], args.k, args.reps)
+    fractions = [float(x) for x in args.scales.split(",") if x]
+    res["scale"] = [scale_point(f, args.visitors, args.seed, work) for f in fractions]
+    res["loads"]["scale series"], res["load_end"] = os.getloadavg()[0], os.getloadavg()
+    res["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    (work / "results.json").write_text(json.dumps(res, indent=1, default=str))
+    print(f"{time.perf_counter() - started:.0f} s in all; saved {work / 'results.json'}")
+    return res
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,39 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="default: bench/results.md at full scale")
     parser.add_argument("--render", type=Path, help="re-render a saved results.json, no run")
     args = parser.parse_args(argv)
-    output = args.output or (
-        BENCH / "results.md" if args.visitors == FULL_VISITORS else CACHE / "results-small.md"
-    )
-    res = json.loads(args.render.read_text()) if args.render else {"reps": args.reps, "loads": {}}
-    if not args.render:  # a run; --render only re-renders, e.g. after editing notes.md
-        os.chdir(REPO)
-        work, started = CACHE / f"run-v{args.visitors}", time.perf_counter()
-        res |= {"load_start": os.getloadavg(), "machine": machine()}
-        data, res["generator"] = dataset(args.visitors, args.seed, args.reps, work / "logs")
-        res["files"], res["loads"]["start"] = file_rows(data), os.getloadavg()[0]
-        dbs = {"floor": work / "floor.duckdb", "pandas": work / "pandas.duckdb"}
-        for name, run in (("floor", baselines.floor_run), ("pandas", baselines.pandas_run)):
-            res[name] = Timer()
-            for _ in range(args.reps):
-                run(data, dbs[name], res[name])
-            print(f"[a/d] {name}: {sum(map(sum, res[name].values())):.2f} s", flush=True)
-            res["loads"][name] = os.getloadavg()[0]
-        with baselines.duckdb.connect(str(dbs["floor"]), read_only=True) as con:
-            res["counts"] = con.execute(
-                "select count(*), count(distinct visitor_id), count(distinct item_id),"
-                " count(distinct transaction_id) from events"
-            ).fetchone()
-        dbt = Dbt(REPO, data, work / "dbt")
-        res |= dbt_figures(dbt, args.reps)
-        res["loads"]["dbt"] = os.getloadavg()[0]
-        res["equality"] = {name: compare(dbt.db, db) for name, db in dbs.items()}
-        res["similarity"] = similarity(dbt.db, res["build"]["nodes"], args.k, args.reps)
-        fractions = [float(x) for x in args.scales.split(",") if x]
-        res["scale"] = [scale_point(f, args.visitors, args.seed, work) for f in fractions]
-        res["loads"]["scale series"], res["load_end"] = os.getloadavg()[0], os.getloadavg()
-        res["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        (work / "results.json").write_text(json.dumps(res, indent=1, default=str))
-        print(f"{time.perf_counter() - started:.0f} s in all")
+    small = CACHE / "results-small.md"
+    output = args.output or (BENCH / "results.md" if args.visitors == FULL_VISITORS else small)
+    res = json.loads(args.render.read_text()) if args.render else run(args)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report.render(res | {"notes": (BENCH / "notes.md").read_text()}))
     print(f"wrote {output}")
