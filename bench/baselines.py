@@ -1,8 +1,7 @@
-"""(a) The engine floor (plain DuckDB SQL, no dbt) and (d) a vectorised pandas baseline: both
-load the raw CSVs (events without exact duplicates; the three kept property keys), compute the
-five core metrics (SPEC §4, §5) step by step, timed, and leave tables named after the marts in
-a DuckDB file for the equality check. pandas as a competent analyst writes it (pyarrow CSV
-engine, sort/diff/cumsum, groupby/merge, no ``.apply``)."""
+"""(a) The engine floor (plain DuckDB SQL, no dbt) and (d) a vectorised pandas baseline (pyarrow
+CSV engine, sort/diff/cumsum, groupby/merge, no ``.apply``): both load the raw CSVs (events
+without exact duplicates; the three kept property keys), compute the five core metrics (SPEC
+§4, §5) step by step, timed, and leave tables named after the marts in a DuckDB file."""
 
 from __future__ import annotations
 
@@ -11,6 +10,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+
+from dbt_runs import fresh
 
 KEPT = ("categoryid", "available", "790")  # the property keys the project keeps
 EVENT_COLUMNS = {"visitorid": "visitor_id", "event": "event_type", "itemid": "item_id"}
@@ -110,21 +111,12 @@ FLOOR_SQL = {
 }
 
 
-def fresh(db_path: Path) -> duckdb.DuckDBPyConnection:
-    for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    return duckdb.connect(str(db_path))
-
-
 def floor_run(raw_dir: Path, db_path: Path, timer) -> None:
     """One repetition of the floor into a fresh database file (``timer``: a dbt_runs.Timer)."""
-    with fresh(db_path) as con:
+    with duckdb.connect(str(fresh(db_path))) as con:
         for name, sql in FLOOR_SQL.items():
             with timer(name):
                 con.execute(sql.format(raw=raw_dir))
-
-
-# ---------------------------------------------------------------------------- pandas
 
 
 def load_events(raw_dir: Path) -> pd.DataFrame:
@@ -144,16 +136,13 @@ def load_properties(raw_dir: Path) -> pd.DataFrame:
     value, prop = props["value"].astype("string[pyarrow]"), props["property"]
     category = pd.to_numeric(value.where(prop == "categoryid"), errors="coerce")
     price = pd.to_numeric(value.where(prop == "790").str.slice(1), errors="coerce")
-    return pd.DataFrame(
-        {
-            "item_id": props["itemid"].astype("int64").to_numpy(),
-            "property": prop.astype("category").to_numpy(),
-            "valid_from": pd.to_datetime(props["timestamp"].astype("int64").to_numpy(), unit="ms"),
-            "category_id": category.astype("Int64").array,
-            "is_available": (value == "1").where(prop == "available").array,
-            "price": price.to_numpy(dtype="float64", na_value=np.nan),
-        }
-    )
+    out = pd.DataFrame({"item_id": props["itemid"].astype("int64").to_numpy()})
+    out["property"] = prop.astype("category").to_numpy()
+    out["valid_from"] = pd.to_datetime(props["timestamp"].astype("int64").to_numpy(), unit="ms")
+    out["category_id"] = category.astype("Int64").array
+    out["is_available"] = (value == "1").where(prop == "available").array
+    out["price"] = price.to_numpy(dtype="float64", na_value=np.nan)
+    return out
 
 
 def sessionise(events: pd.DataFrame) -> pd.DataFrame:
@@ -257,6 +246,6 @@ def pandas_run(raw_dir: Path, db_path: Path, timer) -> None:
         out["bought_together"] = bought_together(events)
     with timer("customer_churn"):
         out["customer_churn"] = customer_churn(events, as_of)
-    with fresh(db_path) as con:
+    with duckdb.connect(str(fresh(db_path))) as con:
         for name, frame in out.items():
             con.from_df(frame).create(name)

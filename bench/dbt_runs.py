@@ -21,7 +21,7 @@ import psutil
 from scipy import sparse
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-OK = ("success", "pass", "no-op")
+OK, SPAN = ("success", "pass", "no-op"), ("started_at", "completed_at")
 TYPE_COUNTS = "n_views n_addtocarts n_transactions"
 CORE_MARTS = {  # mart -> (key columns, compared columns): the five core marts of SPEC §4/§5
     "sessions": ("visitor_id session_number", f"n_events {TYPE_COUNTS} n_distinct_items"),
@@ -32,13 +32,19 @@ CORE_MARTS = {  # mart -> (key columns, compared columns): the five core marts o
 }
 
 
+def fresh(db: Path) -> Path:
+    """``db`` without its file (nor its write-ahead log): the next connection starts empty."""
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    return db
+
+
 class BenchError(Exception):
     """A failed step (command, missing input): printed as one line plus the log's tail."""
 
 
 class Timer(dict):
-    """Named samples, one list per name: ``timer.add(name, value)``, ``with timer(name): ...``
-    (its seconds)."""
+    """Named samples, one list each: ``timer.add(name, value)``; ``with timer(name):`` times."""
 
     def add(self, name: str, value) -> None:
         self.setdefault(name, []).append(value)
@@ -95,8 +101,7 @@ class Dbt:
 
     def __call__(self, log: str, *args: str, seed: bool = False, what: str = "") -> dict:
         """A timed dbt command on a fresh database file (after an untimed `dbt seed`)."""
-        for stale in (self.db, self.db.with_name(self.db.name + ".wal")):
-            stale.unlink(missing_ok=True)
+        fresh(self.db)
         if seed:
             self(f"{log}-seed", "seed", what="dbt seed")
         cmd = [Path(sys.executable).with_name("dbt"), *args, "--project-dir", self.repo]
@@ -119,7 +124,7 @@ class Dbt:
                 "path": node.get("original_file_path", ""),
                 "relation": f"{node.get('schema')}.{node.get('alias')}",
                 "parents": [p.split(".")[-1] for p in node.get("depends_on", {}).get("nodes", [])],
-                "span": [epoch(run.get("started_at")), epoch(run.get("completed_at"))],
+                "span": [pd.Timestamp(run.get(k) or 0).timestamp() for k in SPAN],
             }
         return out
 
@@ -133,11 +138,6 @@ class Dbt:
                 sql = (self.target / "compiled" / "rocketmart" / nodes[mart]["path"]).read_text()
                 with timer(mart):
                     con.execute(f"create or replace table main.bench_mart_sql as {sql}")
-            con.execute("drop table if exists main.bench_mart_sql")
-
-
-def epoch(stamp: str | None) -> float:
-    return pd.Timestamp(stamp).timestamp() if stamp else 0.0
 
 
 def closure(nodes: dict, names) -> list[str]:
@@ -179,14 +179,10 @@ def compare(warehouse: Path, baseline: Path) -> dict:
 
 
 def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
-    """`top_k_cosine` against implicit's CosineRecommender on the input of `item_similarity`.
-
-    implicit counts the item itself among its K neighbours (fitted with K = k + 1, self pair
-    dropped) and keeps pairs with one common visitor, so the overlap is measured against
-    top_k_cosine(min_common_visitors=1); the production setting (>= 2) is timed too. The
-    overlap is exact and tie-aware: a miss counts as matched when implicit's list is full
-    and ends on the same similarity (implicit breaks ties arbitrarily, the project by id).
-    """
+    """`top_k_cosine` against implicit's CosineRecommender on the input of `item_similarity`:
+    implicit counts the item itself (K = k + 1, self pair dropped) and keeps pairs with one
+    common visitor, so the overlap is with min_common_visitors=1 (the production >= 2 is timed
+    too); tie-aware, a miss counts when implicit's full list ends on the same similarity."""
     from implicit.nearest_neighbours import CosineRecommender
 
     from rocketmart.similarity import top_k_cosine

@@ -63,17 +63,14 @@ def render(r: dict) -> str:
     core_t = md(per_rep(core["models"].values()))
     sql, python = ([tb[n] for n in models if models[n]["language"] == x] for x in ("sql", "python"))
     sql, python, models_sum = per_rep(sql), per_rep(python), per_rep(tb.values())
-    st, slow = {k: md(v) for k, v in sim["times"].items()}, sorted(tb, key=lambda n: -md(tb[n]))
-    impl, times = (
-        st["implicit_matrix"] + st["implicit_fit"],
-        {k: mm(v) for k, v in sim["times"].items()},
-    )
+    slow, times = sorted(tb, key=lambda n: -md(tb[n])), {k: mm(v) for k, v in sim["times"].items()}
+    st = {k: md(v) for k, v in sim["times"].items()}
+    impl = st["implicit_matrix"] + st["implicit_fit"]
     gen_s, gen_mb = md(gen["seconds"]), max(gen["peak_mb"])
     equal = all(v.startswith("equal") for side in eq.values() for v in side.values())
     failed = sorted({n for rep in build["failed"] for n in rep})
-    by_type = {v["type"]: 0.0 for v in nodes.values()}
-    for v in nodes.values():
-        by_type[v["type"]] += v["seconds"]
+    types = sorted({v["type"] for v in nodes.values()})
+    by_type = {t: sum(v["seconds"] for v in nodes.values() if v["type"] == t) for t in types}
     tests = [n for n in nodes if nodes[n]["type"] in ("test", "unit_test")]
     tests = sorted(tests, key=lambda n: -nodes[n]["seconds"])[:5]
     full = {"fraction": 1, "events": r["files"]["events.csv"][0], "floor": floor_t, "build": wall}
@@ -123,7 +120,6 @@ min and median of {r["reps"]} repetition(s) on the same data; targets judged on 
 memory on the max). Do not edit by hand: the last section comes from `bench/notes.md`.
 
 ## Machine
-
 {table("what | value")}
 | CPU cores (usable) | {m["cores"]} |
 | CPU | {m["cpu"]} |
@@ -139,7 +135,6 @@ A load average above the 2 cores means other work ran alongside: the seconds are
 the ratios to the engine floor (measured in the same run) move less.
 
 ## Dataset
-
 `{gen["command"]}`, cached in `{gen["dir"]}` (key = arguments + generator source hash).
 
 {table("file | >rows | >bytes", ([n, f"{x:,}", f"{y:,}"] for n, (x, y) in r["files"].items()))}
@@ -148,7 +143,6 @@ the ratios to the engine floor (measured in the same run) move less.
 events, {r["counts"][3]:,} transactions.
 
 ## Targets
-
 {table("target | measured (median) | limit | met")}
 | full `dbt build` (Python models and all tests) / engine floor (load + 5 core marts) | \
 {met(x_(wall, floor_t), "≤ 8×", wall <= 8 * floor_t)} |
@@ -171,11 +165,9 @@ events, {r["counts"][3]:,} transactions.
 {met(t_equal, "yes", equal and not failed)} |
 
 ## (a) Engine floor and (d) pandas baseline, step by step
-
 Floor: plain DuckDB (typed `read_csv`, the five core marts as tables); pandas: pyarrow CSV,
 sort/diff/cumsum, groupby/merge (`bench/baselines.py`). dbt: each model's own time in the
-one-thread run below (the staging models that load a file; the mart, and the intermediate
-models it reads, shared by many marts).
+one-thread run below (staging models that load a file; the mart and, shared, what it reads).
 
 {table(STEPS, steps)}
 
@@ -184,11 +176,9 @@ models it reads, shared by many marts).
 {", ".join(f"`{n}`" for n in sorted(tc))}.
 
 ### Equality with the marts
-
 {table("mart | compared columns | pandas | DuckDB floor", equality)}
 
 ## (b) dbt build and (c) memory
-
 {table("figure | >min | >median")}
 | `dbt build` wall time (fresh DB file each time) | {mm(build["wall"])} |
 | models only: summed execution time in the build | {mm(models_sum)} |
@@ -202,21 +192,19 @@ running when the build's memory peaked, per repetition: \
 {"; ".join(", ".join(f"`{n}`" for n in at) or "n/a" for at in build["at_peak"])}.
 
 The last build ran {len(nodes)} nodes ({len(models)} models); summed time by node type: \
-{", ".join(f"{k} {v:.1f} s" for k, v in sorted(by_type.items()))}
+{", ".join(f"{k} {v:.1f} s" for k, v in by_type.items())}
 (the wall time adds dbt's start-up, parsing and the on-run-start raw-file checks).
 
 ### Slowest ten models
-
 {table("model | language | file | >min | >median | >share of models", slowest)}
 
 Slowest five tests: {", ".join(f"`{n}` {s(nodes[n]['seconds'])}" for n in tests)}.
 
 ## (e) Item similarity alone
-
-Input: {sim["n_pairs"]:,} distinct (visitor, item) pairs from `{sim["input"]}` (what
-`item_similarity` reads); matrix {sim["shape"][0]:,} visitors × {sim["shape"][1]:,} items (≥ 2
-visitors), {sim["nnz"]:,} non-zeros; k = {sim["k"]}. implicit `CosineRecommender(K=k + 1)` (it
-counts the item itself) on all cores; `top_k_cosine` from the id arrays.
+Input: {sim["n_pairs"]:,} distinct (visitor, item) pairs from `{sim["input"]}` (what \
+`item_similarity` reads); matrix {sim["shape"][0]:,} visitors × {sim["shape"][1]:,} items \
+(≥ 2 visitors), {sim["nnz"]:,} non-zeros; k = {sim["k"]}; implicit `CosineRecommender(K=k + 1)`
+(it counts the item itself) on all cores; both from the same id arrays.
 
 {table("figure | >min | >median")}
 | `top_k_cosine` (production: ≥ 2 common visitors) | {times["project"]} |
@@ -225,22 +213,18 @@ counts the item itself) on all cores; `top_k_cosine` from the id arrays.
 | implicit: `CosineRecommender.fit` | {times["implicit_fit"]} |
 | implicit: matrix + fit | | {s(impl)} |
 
-Overlap of the top-{sim["k"]} lists (same definition, {sim["n_neighbours"]:,} neighbour pairs over
-{sim["n_items"]:,} items): {sim["exact"]:.2%} exact, {sim["tie_aware"]:.2%} counting a neighbour \
-that ties implicit's last kept similarity as matched (implicit breaks ties arbitrarily, the project
-by item id). In the dbt build, the `item_similarity` model took {s(md(tb["item_similarity"]))}
-(median).
+Overlap of the top-{sim["k"]} lists (same definition, {sim["n_neighbours"]:,} neighbour pairs \
+over {sim["n_items"]:,} items): {sim["exact"]:.2%} exact, {sim["tie_aware"]:.2%} counting a \
+neighbour that ties implicit's last kept similarity (implicit breaks ties arbitrarily, the project
+by item id). The `item_similarity` model took {s(md(tb["item_similarity"]))} in the build (median).
 
 ## (f) Generator
-
 {table("figure | >min | >median | >max")}
 | wall time | {mm(gen["seconds"], of=(min, md, max))} |
 | peak RSS (process tree) | {mm(gen["peak_mb"], mb, of=(min, md, max))} |
 
 ## Scale series
-
-The floor and the full `dbt build` (one repetition each) on datasets generated with a
-fraction of the visitors; the 1× row is the medians above.
+The floor and the full `dbt build` (once each) at fractions of the visitors; 1× is the above.
 
 {table(SCALE, scale)}
 
@@ -249,6 +233,5 @@ From {a["fraction"]:g}× to 1× the events grow {b["events"] / a["events"]:.1f}�
 {b["peak_mb"] / a["peak_mb"]:.1f}×.
 
 ## What was changed to get there
-
 {r["notes"].strip()}
 """

@@ -1,8 +1,5 @@
-"""Full-scale benchmark of rocketmart (`make bench`): writes bench/results.md. On one cached
-dataset: (f) the generator, (a) the plain-DuckDB engine floor, (d) a pandas baseline, (b) the
-models behind the core marts one at a time and the full `dbt build` with (c) its peak memory,
-the baselines checked equal to the marts, (e) item similarity against implicit; then the
-scale series (floor and build at fractions of the visitors).
+"""Full-scale benchmark of rocketmart (`make bench`): the steps (a)-(f) on one cached dataset,
+the baselines checked equal to the marts, then the scale series; writes bench/results.md.
 
   python bench/run_bench.py                                        # -> bench/results.md
   python bench/run_bench.py --visitors 100000 --reps 1 --scales 0.5   # a smoke run
@@ -116,9 +113,8 @@ def scale_point(fraction: float, visitors: int, seed: int, work: Path) -> dict:
     baselines.floor_run(data, work / "floor-scale.duckdb", timer := Timer())
     build = Dbt(REPO, data, work / "dbt-scale")("build", "build", what="dbt build")
     print(f"[scale] {fraction:g}: {build['seconds']:.1f} s, {build['peak_mb']:,.0f} MB", flush=True)
-    point = {"fraction": fraction, "events": file_rows(data)["events.csv"][0]}
-    point |= {"floor": sum(x[0] for x in timer.values()), "build": build["seconds"]}
-    return point | {"peak_mb": build["peak_mb"]}
+    point = {"fraction": fraction, "events": file_rows(data)["events.csv"][0], **build}
+    return point | {"floor": sum(x[0] for x in timer.values()), "build": build["seconds"]}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -136,10 +132,8 @@ def run(args: argparse.Namespace) -> dict:
         print(f"[a/d] {name}: {sum(map(sum, res[name].values())):.2f} s", flush=True)
         res["loads"][name] = os.getloadavg()[0]
     with baselines.duckdb.connect(str(dbs["floor"]), read_only=True) as con:
-        distinct = ", ".join(
-            f"count(distinct {c})" for c in ("visitor_id", "item_id", "transaction_id")
-        )
-        res["counts"] = con.execute(f"select count(*), {distinct} from events").fetchone()
+        sql = "select count(*), count(distinct visitor_id), count(distinct item_id), count(distinct"
+        res["counts"] = con.execute(f"{sql} transaction_id) from events").fetchone()
     dbt = Dbt(REPO, data, work / "dbt")
     res |= dbt_figures(dbt, args.reps)
     res["loads"]["dbt"] = os.getloadavg()[0]
@@ -155,9 +149,8 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--visitors", type=int, default=FULL_VISITORS)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reps", type=int, default=3, help="repetitions of every timing")
@@ -179,5 +172,4 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(f"bench: {exc}")
