@@ -216,7 +216,7 @@ def similarity(warehouse: Path, nodes: dict, k: int, reps: int) -> dict:
         with times("implicit_fit"), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # implicit converts its own normalised COO to CSR
             (model := CosineRecommender(K=k + 1)).fit(matrix, show_progress=False)
-        print(f"[e] similarity: { {name: round(t[-1], 2) for name, t in times.items()} } s")
+        print("[e] similarity:", ", ".join(f"{n} {t[-1]:.2f} s" for n, t in times.items()))
     sim = model.similarity.tocoo()
     theirs = pd.DataFrame({"item_id": item_keys[sim.row], "similar_item_id": item_keys[sim.col]})
     theirs["similarity"] = sim.data
