@@ -224,7 +224,7 @@ by item id). The `item_similarity` model took {s(md(tb["item_similarity"]))} in 
 | peak RSS (process tree) | {mm(gen["peak_mb"], mb, of=(min, md, max))} |
 
 ## Scale series
-The floor and the full `dbt build` (once each) at fractions of the visitors; 1× is the above.
+The floor and the full `dbt build` (once each) at fractions of the visitors; 1×: the medians above.
 
 {table(SCALE, scale)}
 
