@@ -113,8 +113,9 @@ def scale_point(fraction: float, visitors: int, seed: int, work: Path) -> dict:
     baselines.floor_run(data, work / "floor-scale.duckdb", timer := Timer())
     build = Dbt(REPO, data, work / "dbt-scale")("build", "build", what="dbt build")
     print(f"[scale] {fraction:g}: {build['seconds']:.1f} s, {build['peak_mb']:,.0f} MB", flush=True)
-    point = {"fraction": fraction, "events": file_rows(data)["events.csv"][0], **build}
-    return point | {"floor": sum(x[0] for x in timer.values()), "build": build["seconds"]}
+    floor, events = sum(x[0] for x in timer.values()), file_rows(data)["events.csv"][0]
+    point = {"fraction": fraction, "events": events, "floor": floor, "build": build["seconds"]}
+    return point | {"peak_mb": build["peak_mb"]}
 
 
 def run(args: argparse.Namespace) -> dict:
