@@ -2,7 +2,9 @@
     feature row must equal a plain count of the entity's events strictly before the
     split's cutoff. A feature that read an event at or after its cutoff (or missed one
     before it) shows up here. To stay cheap at full scale it checks a fixed tenth of the
-    entities (id mod 10 = 0); max_event_at_used < cutoff_at is tested on every row. -#}
+    entities (id mod 10 = 0); max_event_at_used < cutoff_at is tested on every row. Item
+    features cover both cutoff families (production, readout), visitor features only
+    production. -#}
 with
 
 events as (
@@ -26,6 +28,7 @@ item_features as (
 
 events_before_cutoff as (
     select
+        cutoffs.cutoff_name,
         cutoffs.split,
         events.visitor_id,
         events.item_id,
@@ -41,17 +44,19 @@ visitor_counts as (
         visitor_id,
         count(*) as n_events
     from events_before_cutoff
+    where cutoff_name = 'production'
     group by split, visitor_id
 ),
 
 item_counts as (
     select
+        cutoff_name,
         split,
         item_id,
         count(*) filter (where event_type = 'view') as n_views,
         count(*) filter (where event_type = 'transaction') as n_sales
     from events_before_cutoff
-    group by split, item_id
+    group by cutoff_name, split, item_id
 ),
 
 visitor_mismatches as (
@@ -75,7 +80,8 @@ item_mismatches as (
     from item_features
     left join item_counts
         on
-            item_features.split = item_counts.split
+            item_features.cutoff_name = item_counts.cutoff_name
+            and item_features.split = item_counts.split
             and item_features.item_id = item_counts.item_id
     where
         item_features.n_views is distinct from item_counts.n_views

@@ -1,7 +1,8 @@
 """Purchase propensity and item sales forecast: fit, score and evaluate on a time split.
 
 Pure functions on pandas frames; the dbt Python models int_visitor_propensity_scores,
-int_item_sales_scores and int_model_metrics only load their refs and call them.
+int_item_sales_scores, int_model_metrics and int_campaign_readout_item_forecast only load
+their refs and call them.
 
 The input of `fit_and_score` is a feature frame (its columns named by a ModelSpec) with a
 `split` column (`train`, `validation`, `score`, see int_prediction_cutoffs): the
@@ -237,6 +238,49 @@ def fit_and_score(features: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
             "probability": probability.astype("float64"),
             "baseline_score": baseline,
             "scored_by": pd.Series([scored_by] * len(ids), dtype="string"),
+        }
+    )
+
+
+def fit_and_score_by_cutoff(features: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
+    """fit_and_score once per cutoff family (the `cutoff_name` column of
+    int_prediction_cutoffs: `production`, `readout`), each fitted on its own `train` rows
+    only, so a family never sees the rows (or labels) of another.
+
+    Returns fit_and_score's columns after a leading `cutoff_name`, ordered by cutoff_name,
+    split and id.
+    """
+    frames = []
+    for cutoff_name in sorted(features["cutoff_name"].unique()):
+        scored = fit_and_score(features[features["cutoff_name"] == cutoff_name], spec)
+        scored.insert(0, "cutoff_name", pd.Series([cutoff_name] * len(scored), dtype="string"))
+        frames.append(scored)
+    if not frames:  # no features at all: the typed empty frame
+        scored = fit_and_score(features, spec)
+        scored.insert(0, "cutoff_name", pd.Series([], dtype="string"))
+        return scored
+    return pd.concat(frames, ignore_index=True)
+
+
+def predict_at_validation_threshold(scores: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
+    """The `score` rows of one family's fit_and_score output with predicted =
+    probability >= the model's threshold chosen on that family's validation rows
+    (evaluate: the F1-maximising one, DEFAULT_THRESHOLD when none can be chosen) — what
+    item_sales_forecast does with int_model_metrics' threshold at the production cutoff.
+
+    Returns one row per scored id: the id, probability, threshold, predicted and
+    scored_by, ordered by id.
+    """
+    threshold = float(evaluate(scores, spec).set_index("variant").at["model", "threshold"])
+    rows = scores[scores["split"] == "score"].sort_values(spec.id_column)
+    probability = rows["probability"].to_numpy(dtype=float)
+    return pd.DataFrame(
+        {
+            spec.id_column: rows[spec.id_column].to_numpy(dtype="int64"),
+            "probability": probability,
+            "threshold": np.full(len(rows), threshold, dtype=float),
+            "predicted": probability >= threshold,
+            "scored_by": rows["scored_by"].astype("string").to_numpy(),
         }
     )
 

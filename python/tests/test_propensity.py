@@ -155,6 +155,79 @@ def test_empty_input_gives_empty_scores_and_null_metrics():
     assert metrics["base_rate"].isna().all()
 
 
+def with_cutoff_name(features: pd.DataFrame, cutoff_name: str) -> pd.DataFrame:
+    return features.assign(cutoff_name=cutoff_name)
+
+
+def inverted_features() -> pd.DataFrame:
+    """separable_features with ids from 1000 and the labelled rows' labels inverted: the
+    buyers have few events, so a model fitted on them ranks the other way round."""
+    features = separable_features()
+    features["visitor_id"] += 1000
+    labelled = features["split"] != "score"
+    features.loc[labelled, "label"] = ~features.loc[labelled, "label"].astype(bool)
+    return features
+
+
+def test_fit_and_score_by_cutoff_fits_each_family_on_its_own_rows_only():
+    production = with_cutoff_name(separable_features(), "production")
+    readout = with_cutoff_name(inverted_features(), "readout")
+    scores = propensity.fit_and_score_by_cutoff(pd.concat([readout, production]), SPEC)
+    assert list(scores.columns) == ["cutoff_name", *fit(separable_features()).columns]
+    for cutoff_name, features in (("production", production), ("readout", readout)):
+        got = scores[scores["cutoff_name"] == cutoff_name].drop(columns="cutoff_name")
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), fit(features))
+    # each family ranks by its own train labels: many events = likely in production,
+    # unlikely in the readout family (whose train labels are inverted)
+    by_family = scores[scores["split"] == "score"].set_index(["cutoff_name", "visitor_id"])
+    assert by_family.loc[("production", 200), "probability"] > 0.5  # 20 events, a buyer
+    assert by_family.loc[("readout", 1200), "probability"] < 0.5
+    # another family's rows never change a family's scores
+    alone = propensity.fit_and_score_by_cutoff(readout, SPEC)
+    pd.testing.assert_frame_equal(
+        alone, scores[scores["cutoff_name"] == "readout"].reset_index(drop=True)
+    )
+
+
+def test_fit_and_score_by_cutoff_of_no_rows_is_an_empty_typed_frame():
+    scores = propensity.fit_and_score_by_cutoff(with_cutoff_name(make_features([]), "x"), SPEC)
+    assert scores.empty
+    assert list(scores.columns) == ["cutoff_name", *fit(make_features([])).columns]
+
+
+def test_predict_at_validation_threshold_uses_the_threshold_chosen_on_validation():
+    scores = fit(separable_features())
+    forecast = propensity.predict_at_validation_threshold(scores, SPEC)
+    threshold = metrics_by_variant(separable_features())["model"]["threshold"]
+    # the score rows only, by id, all with the validation threshold
+    assert forecast["visitor_id"].tolist() == list(range(200, 240))
+    assert forecast["threshold"].tolist() == [threshold] * 40
+    # separable data: exactly the buyers' pattern (every 4th row) is predicted
+    assert forecast["predicted"].tolist() == [i % 4 == 0 for i in range(40)]
+    expected = scores[scores["split"] == "score"]["probability"].to_numpy() >= threshold
+    assert forecast["predicted"].tolist() == expected.tolist()
+
+
+def test_predict_at_validation_threshold_without_a_fit_uses_the_default_threshold():
+    rows = [("train", i, 1 + i % 3, i % 2, False) for i in range(10)]
+    rows += [("validation", 100 + i, 1, i % 2, i == 1) for i in range(4)]
+    rows += [("score", 200, 1, 1, None), ("score", 201, 1, 0, None)]
+    forecast = propensity.predict_at_validation_threshold(fit(make_features(rows)), SPEC)
+    # rule rates 2/9 and 1/9 (see the single-class test) are below the default 0.5
+    assert forecast["threshold"].tolist() == [propensity.DEFAULT_THRESHOLD] * 2
+    assert forecast["predicted"].tolist() == [False, False]
+    assert forecast["scored_by"].tolist() == [propensity.SCORED_BY_RULE_RATE] * 2
+    empty = propensity.predict_at_validation_threshold(fit(make_features([])), SPEC)
+    assert empty.empty
+    assert list(empty.columns) == [
+        "visitor_id",
+        "probability",
+        "threshold",
+        "predicted",
+        "scored_by",
+    ]
+
+
 def test_choose_threshold_maximises_f1_and_prefers_the_higher_threshold_on_ties():
     labels = np.array([True, False, True, False])
     scores = np.array([0.9, 0.8, 0.7, 0.1])

@@ -1,4 +1,5 @@
-"""Item sales forecast: fit on the train split, score train, validation and score rows."""
+"""Item sales forecast: per cutoff family (production, readout), fit on its train split and
+score its train, validation and score rows."""
 
 from rocketmart import propensity
 
@@ -7,5 +8,10 @@ def model(dbt, session):
     dbt.config(materialized="table", packages=["scikit-learn", "pandas", "numpy", "scipy"])
     spec = propensity.ITEM_SALES
     # no reference kept to the Arrow table: only the pandas copy stays alive in the fit
-    features = dbt.ref("int_item_features").select(*spec.columns).to_arrow_table().to_pandas()
-    return propensity.fit_and_score(features, spec)
+    features = (
+        dbt.ref("int_item_features")
+        .select("cutoff_name", *spec.columns)
+        .to_arrow_table()
+        .to_pandas()
+    )
+    return propensity.fit_and_score_by_cutoff(features, spec)

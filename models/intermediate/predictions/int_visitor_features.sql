@@ -24,8 +24,10 @@ visitor_activity as (
     select * from {{ ref('int_visitor_activity') }}
 ),
 
+-- the production splits (the readout family is the sales forecast's only)
 cutoffs as (
     select * from {{ ref('int_prediction_cutoffs') }}
+    where cutoff_name = 'production'
 ),
 
 -- only visitors seen since the earliest population window can be in a population:

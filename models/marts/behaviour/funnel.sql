@@ -12,14 +12,9 @@ sessions as (
     select * from {{ ref('sessions') }}
 ),
 
--- the funnel stages are the event types, in their funnel order (macro event_types)
+-- the funnel stages are the event types, in their funnel order
 stages as (
-    select
-        event_type,
-        {{ event_type_rank('event_type') }} as event_rank
-    from (
-        select {{ unnest_list(array_from("'" ~ event_types() | join("', '") ~ "'")) }} as event_type
-    ) as event_type_list
+    {{ funnel_stages() }}
 ),
 
 visitor_counts as (

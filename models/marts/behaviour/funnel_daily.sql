@@ -6,14 +6,9 @@ events as (
     select * from {{ ref('int_events_enriched') }}
 ),
 
--- the funnel stages are the event types, in their funnel order (macro event_types)
+-- the funnel stages are the event types, in their funnel order
 stages as (
-    select
-        event_type,
-        {{ event_type_rank('event_type') }} as event_rank
-    from (
-        select {{ unnest_list(array_from("'" ~ event_types() | join("', '") ~ "'")) }} as event_type
-    ) as event_type_list
+    {{ funnel_stages() }}
 ),
 
 event_dates as (

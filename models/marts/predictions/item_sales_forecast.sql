@@ -7,7 +7,7 @@ with
 
 scores as (
     select * from {{ ref('int_item_sales_scores') }}
-    where split = 'score'
+    where cutoff_name = 'production' and split = 'score'
 ),
 
 model_metrics as (

@@ -153,26 +153,36 @@ def sessions_by_hour_weekday(con: Connection) -> pd.DataFrame:
 # ------------------------------------------------------------------ products
 
 
-def top_items(con: Connection, min_visitors: int = 1, limit: int = 20) -> pd.DataFrame:
-    """Items ranked by the Wilson lower bound of their conversion rate."""
+def _top_by_conversion(
+    con: Connection, mart: str, columns: str, id_column: str, min_visitors: int, limit: int
+) -> pd.DataFrame:
+    """`columns` of the rows of a conversion mart with at least `min_visitors` visitors,
+    ranked by the Wilson lower bound of their conversion rate (then visitors, then id)."""
     return _df(
         con,
-        "select item_id, category_id, n_visitors, n_buyers, conversion_rate, "
-        "conversion_rate_lower, n_views, n_addtocarts, n_transactions "
-        "from marts.item_conversion where n_visitors >= ? "
-        "order by conversion_rate_lower desc, n_visitors desc, item_id limit ?",
+        f"select {columns} from marts.{mart} where n_visitors >= ? "
+        f"order by conversion_rate_lower desc, n_visitors desc, {id_column} limit ?",
         [min_visitors, limit],
     )
 
 
+def top_items(con: Connection, min_visitors: int = 1, limit: int = 20) -> pd.DataFrame:
+    """Items ranked by the Wilson lower bound of their conversion rate."""
+    columns = (
+        "item_id, category_id, n_visitors, n_buyers, conversion_rate, "
+        "conversion_rate_lower, n_views, n_addtocarts, n_transactions"
+    )
+    return _top_by_conversion(con, "item_conversion", columns, "item_id", min_visitors, limit)
+
+
 def top_categories(con: Connection, min_visitors: int = 1, limit: int = 20) -> pd.DataFrame:
-    return _df(
-        con,
-        "select category_id, parent_id, root_id, depth, n_items, n_visitors, n_buyers, "
-        "conversion_rate, conversion_rate_lower "
-        "from marts.category_conversion where n_visitors >= ? "
-        "order by conversion_rate_lower desc, n_visitors desc, category_id limit ?",
-        [min_visitors, limit],
+    """Categories ranked by the Wilson lower bound of their conversion rate."""
+    columns = (
+        "category_id, parent_id, root_id, depth, n_items, n_visitors, n_buyers, "
+        "conversion_rate, conversion_rate_lower"
+    )
+    return _top_by_conversion(
+        con, "category_conversion", columns, "category_id", min_visitors, limit
     )
 
 

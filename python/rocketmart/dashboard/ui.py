@@ -69,6 +69,15 @@ def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
+def table(frame, empty_message: str, **options) -> None:
+    """`frame` as a table without its index (`options` go to st.dataframe), or the
+    `empty_message` info box when it has no rows."""
+    if frame.empty:
+        empty(empty_message)
+    else:
+        st.dataframe(frame, hide_index=True, **options)
+
+
 def fmt_int(value) -> str:
     return "–" if value is None else f"{int(value):,}"
 

@@ -32,61 +32,55 @@ left, right = st.columns(2)
 with left:
     st.subheader("Top items")
     items = queries.top_items(con, min_visitors=min_visitors, limit=20)
-    if items.empty:
-        ui.empty(f"No item has {min_visitors} or more visitors.")
-    else:
-        st.dataframe(
-            items,
-            hide_index=True,
-            column_order=[
-                "item_id",
-                "conversion_rate_lower",
-                "conversion_rate",
-                "n_visitors",
-                "n_buyers",
-                "category_id",
-                "n_views",
-                "n_addtocarts",
-                "n_transactions",
-            ],
-            column_config={
-                "item_id": ui.ID,
-                "category_id": ui.ID,
-                "conversion_rate": ui.PERCENT,
-                "conversion_rate_lower": ui.PERCENT,
-            },
-        )
+    ui.table(
+        items,
+        f"No item has {min_visitors} or more visitors.",
+        column_order=[
+            "item_id",
+            "conversion_rate_lower",
+            "conversion_rate",
+            "n_visitors",
+            "n_buyers",
+            "category_id",
+            "n_views",
+            "n_addtocarts",
+            "n_transactions",
+        ],
+        column_config={
+            "item_id": ui.ID,
+            "category_id": ui.ID,
+            "conversion_rate": ui.PERCENT,
+            "conversion_rate_lower": ui.PERCENT,
+        },
+    )
 with right:
     st.subheader("Top categories")
     if not with_properties:
         ui.empty(ui.NO_PROPERTIES)
     else:
         categories = queries.top_categories(con, min_visitors=min_visitors, limit=20)
-        if categories.empty:
-            ui.empty(f"No category has {min_visitors} or more visitors.")
-        else:
-            st.dataframe(
-                categories,
-                hide_index=True,
-                column_order=[
-                    "category_id",
-                    "conversion_rate_lower",
-                    "conversion_rate",
-                    "n_visitors",
-                    "n_buyers",
-                    "n_items",
-                    "depth",
-                    "parent_id",
-                    "root_id",
-                ],
-                column_config={
-                    "category_id": ui.ID,
-                    "parent_id": ui.ID,
-                    "root_id": ui.ID,
-                    "conversion_rate": ui.PERCENT,
-                    "conversion_rate_lower": ui.PERCENT,
-                },
-            )
+        ui.table(
+            categories,
+            f"No category has {min_visitors} or more visitors.",
+            column_order=[
+                "category_id",
+                "conversion_rate_lower",
+                "conversion_rate",
+                "n_visitors",
+                "n_buyers",
+                "n_items",
+                "depth",
+                "parent_id",
+                "root_id",
+            ],
+            column_config={
+                "category_id": ui.ID,
+                "parent_id": ui.ID,
+                "root_id": ui.ID,
+                "conversion_rate": ui.PERCENT,
+                "conversion_rate_lower": ui.PERCENT,
+            },
+        )
 
 st.subheader("Category tree: visitors (size) and conversion (colour)")
 tree = queries.category_tree(con) if with_properties else None
@@ -128,18 +122,15 @@ min_baskets = st.slider(
     key="min_baskets",
 )
 pairs = queries.bought_together(con, min_baskets=min_baskets, limit=50)
-if pairs.empty:
-    ui.empty(f"No item pair was bought together in {min_baskets} or more baskets.")
-else:
-    st.dataframe(
-        pairs,
-        hide_index=True,
-        column_config={
-            "item_a": ui.ID,
-            "item_b": ui.ID,
-            "support": st.column_config.NumberColumn(format="%.5f"),
-            "confidence_a_to_b": ui.PERCENT,
-            "confidence_b_to_a": ui.PERCENT,
-            "lift": st.column_config.NumberColumn(format="%.1f"),
-        },
-    )
+ui.table(
+    pairs,
+    f"No item pair was bought together in {min_baskets} or more baskets.",
+    column_config={
+        "item_a": ui.ID,
+        "item_b": ui.ID,
+        "support": st.column_config.NumberColumn(format="%.5f"),
+        "confidence_a_to_b": ui.PERCENT,
+        "confidence_b_to_a": ui.PERCENT,
+        "lift": st.column_config.NumberColumn(format="%.1f"),
+    },
+)

@@ -100,20 +100,15 @@ with left:
         st.dataframe(queries.visitor_recent_sessions(con, int(visitor_id)), hide_index=True)
         recs = queries.visitor_recommendations(con, int(visitor_id))
         st.markdown("Recommended items")
-        if recs.empty:
-            ui.empty(
-                "No recommendations: the visitor is bot-like or was not active in the 30 "
-                "days before as-of."
-            )
-        else:
-            st.dataframe(
-                recs,
-                hide_index=True,
-                column_config={
-                    "item_id": ui.ID,
-                    "score": st.column_config.NumberColumn(format="%.4f"),
-                },
-            )
+        ui.table(
+            recs,
+            "No recommendations: the visitor is bot-like or was not active in the 30 "
+            "days before as-of.",
+            column_config={
+                "item_id": ui.ID,
+                "score": st.column_config.NumberColumn(format="%.4f"),
+            },
+        )
 
 with right:
     st.subheader("Item look-up")
@@ -135,28 +130,22 @@ with right:
         )
     st.markdown("Similar items (viewed by the same visitors)")
     similar = queries.similar_items(con, int(item_id))
-    if similar.empty:
-        ui.empty("No similar items: fewer than 2 visitors share this item with another one.")
-    else:
-        st.dataframe(
-            similar,
-            hide_index=True,
-            column_config={
-                "similar_item_id": ui.ID,
-                "similarity": st.column_config.NumberColumn(format="%.3f"),
-            },
-        )
+    ui.table(
+        similar,
+        "No similar items: fewer than 2 visitors share this item with another one.",
+        column_config={
+            "similar_item_id": ui.ID,
+            "similarity": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
     st.markdown("Bought together with it")
     together = queries.item_bought_with(con, int(item_id))
-    if together.empty:
-        ui.empty("Never bought in the same transaction as another item.")
-    else:
-        st.dataframe(
-            together,
-            hide_index=True,
-            column_config={
-                "other_item_id": ui.ID,
-                "confidence": ui.PERCENT,
-                "lift": st.column_config.NumberColumn(format="%.1f"),
-            },
-        )
+    ui.table(
+        together,
+        "Never bought in the same transaction as another item.",
+        column_config={
+            "other_item_id": ui.ID,
+            "confidence": ui.PERCENT,
+            "lift": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
