@@ -10,10 +10,13 @@ Pure functions over frames and arrays:
   so the same matrix always gives the same factors.
 - :func:`recommend`: each visitor's top-``n`` items by factor dot product, excluding given
   (visitor, item) pairs; ties by item_id.
-- :func:`search_hyperparameters`: a small grid over factors, regularisation and
-  iterations scored by HR@k on a validation window at the END of the training period
-  (fit before ``cutoff - validation_days``, score the new items of the following days);
-  rows after ``cutoff`` are dropped first, so the test window is never seen.
+- :func:`matrix_from_weights` / :func:`candidates`: the matrix from already summed pairs
+  (the dbt model int_recommendation_als_pairs: bots, long-tail items and one-item
+  visitors filtered in SQL) and one cutoff's fit + lists.
+- :func:`search_hyperparameters` / :func:`search_table`: a small grid over factors,
+  regularisation and iterations scored by HR@k on a validation window: fitted on the
+  pairs at the window's start, scored on the items visitors first touched in it (both
+  passed in, so later rows are never seen).
 - :func:`fit_per_tier` / :func:`recommend_per_tier`: one model per value tier, visitors
   without a tier on the global model.
 """
@@ -28,7 +31,7 @@ import pandas as pd
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from rocketmart.ranking import new_item_targets, ranking_metrics
+from rocketmart.ranking import ranking_metrics
 
 DEFAULT_WEIGHTS = {"view": 1.0, "addtocart": 5.0, "transaction": 10.0}
 # the hyper-parameters of a grid, in the order grid points are enumerated
@@ -212,7 +215,8 @@ def recommend(
             block = excluded[start:stop].tocoo()
             scores[block.row, block.col] = -np.inf
             if pool < n_items:
-                cols = np.argpartition(-scores, pool - 1, axis=1)[:, :pool]
+                # the pool largest (partitioning scores itself: no negated copy)
+                cols = np.argpartition(scores, n_items - pool, axis=1)[:, n_items - pool :]
             else:
                 cols = np.broadcast_to(np.arange(n_items), scores.shape)
             values = np.round(np.take_along_axis(scores, cols, axis=1).astype(np.float64), 6)
@@ -257,41 +261,33 @@ def _grid_points(grid: dict[str, tuple]) -> list[dict]:
 
 
 def search_hyperparameters(
-    interactions: pd.DataFrame,
-    cutoff,
-    validation_days: int,
+    pairs: pd.DataFrame,
+    targets: pd.DataFrame,
     grid: dict[str, tuple] | None = None,
     k: int = 10,
-    weights: dict[str, float] | None = None,
-    max_items_per_visitor: int | None = None,
     random_state: int = 42,
-    min_items_per_visitor: int = 1,
     max_candidate_items: int | None = None,
 ) -> tuple[dict, pd.DataFrame]:
-    """Choose (factors, regularization, iterations) on a validation window in training.
+    """Choose (factors, regularization, iterations) on a validation window.
 
-    ``interactions`` has visitor_id, item_id, event_type, event_at. Rows after ``cutoff``
-    (the training end) are dropped first: the test window is never looked at. Models are
-    fitted on events at or before ``cutoff - validation_days``; the validation targets are
-    each visitor's items first seen in (that point, cutoff]; the visitor's earlier items
-    are excluded from the lists. Score = HR@k (ties: MRR@k, then the first grid point).
+    ``pairs`` (visitor_id, item_id, weight) = the ALS matrix at the start of the window
+    (every pair is kept: filter visitors and items before); ``targets`` (visitor_id,
+    item_id) = the items each visitor first touched in the window. Only the window's
+    data is passed in, so nothing after it can be seen. Evaluated = the matrix's visitors
+    with a target; their matrix items are excluded from their lists. Each grid point is
+    one fit; score = HR@k (ties: MRR@k, then the first grid point).
     ``max_candidate_items`` restricts the lists to that many most-visited items (as
     :func:`candidates` does). Returns (best parameters, one row per grid point with
     hit_rate_at_k, mrr_at_k, n_evaluated).
     """
     grid = DEFAULT_GRID if grid is None else grid
-    cutoff = pd.Timestamp(cutoff)
-    validation_start = cutoff - pd.Timedelta(days=validation_days)
-    events = interactions[interactions["event_at"] <= cutoff]
-    fit_events = events[events["event_at"] <= validation_start]
-    validation_events = events[events["event_at"] > validation_start]
-
-    matrix = build_matrix(fit_events, weights, max_items_per_visitor, min_items_per_visitor)
-    targets = new_item_targets(fit_events, validation_events)
-    targets = targets[targets["visitor_id"].isin(matrix.visitor_ids)]
+    matrix = matrix_from_weights(pairs)
+    target_visitors = targets["visitor_id"].to_numpy(dtype=np.int64)
+    targets = targets[np.isin(target_visitors, matrix.visitor_ids)]
     evaluated = np.unique(targets["visitor_id"].to_numpy(dtype=np.int64))
-    seen = fit_events[["visitor_id", "item_id"]].drop_duplicates()
-    seen = seen[seen["visitor_id"].isin(evaluated)]
+    seen = pairs.loc[
+        np.isin(pairs["visitor_id"].to_numpy(dtype=np.int64), evaluated), ["visitor_id", "item_id"]
+    ]
 
     rows = []
     for params in _grid_points(grid):
@@ -384,14 +380,10 @@ SEARCH_COLUMNS = [
 
 
 def search_table(
-    interactions: pd.DataFrame,
-    cutoff,
-    validation_days: int,
+    pairs: pd.DataFrame,
+    targets: pd.DataFrame,
     grid: dict[str, tuple] | None = None,
     k: int = 10,
-    weights: dict[str, float] | None = None,
-    max_items_per_visitor: int | None = None,
-    min_items_per_visitor: int = 2,
     max_candidate_items: int | None = None,
 ) -> pd.DataFrame:
     """:func:`search_hyperparameters` as one row per grid point, the chosen one flagged.
@@ -401,15 +393,7 @@ def search_table(
     """
     grid = DEFAULT_GRID if grid is None else grid
     best, scores = search_hyperparameters(
-        interactions,
-        cutoff,
-        validation_days,
-        grid=grid,
-        k=k,
-        weights=weights,
-        max_items_per_visitor=max_items_per_visitor,
-        min_items_per_visitor=min_items_per_visitor,
-        max_candidate_items=max_candidate_items,
+        pairs, targets, grid=grid, k=k, max_candidate_items=max_candidate_items
     )
     if scores.empty:
         scores = pd.DataFrame(_grid_points(grid))
@@ -470,20 +454,20 @@ def candidates(
     visitor_ids: np.ndarray,
     n: int,
     params: dict,
-    max_items_per_visitor: int | None = None,
-    min_items_per_visitor: int = 2,
     random_state: int = 42,
     max_candidate_items: int | None = None,
 ) -> pd.DataFrame:
-    """ALS candidates of one cutoff: fit on ``pairs`` (visitor_id, item_id, weight, all at
-    or before the cutoff), then the top ``n`` items per visitor of ``visitor_ids`` that the
-    visitor never had (their own pairs are excluded). Visitors outside the fitted matrix
-    (fewer than ``min_items_per_visitor`` items, or bot-like) get no rows.
+    """ALS candidates of one cutoff: fit on ``pairs`` (visitor_id, item_id, weight = the
+    summed event-type weights: the cutoff's ALS matrix, visitors and items already
+    filtered), then the top ``n`` items per visitor of ``visitor_ids`` that the visitor
+    never had (their own pairs are excluded). Visitors outside the matrix get no rows.
     ``max_candidate_items``: only that many most-visited items are scored (cost)."""
-    matrix = matrix_from_weights(pairs, max_items_per_visitor, min_items_per_visitor)
+    matrix = matrix_from_weights(pairs)
     model = restrict_items(
         fit(matrix, random_state=random_state, **params), matrix, max_candidate_items
     )
-    asked = np.asarray(visitor_ids, dtype=np.int64)
-    seen = pairs.loc[pairs["visitor_id"].isin(asked), ["visitor_id", "item_id"]]
+    # only visitors both asked for and in the matrix are scored or excluded
+    asked = np.intersect1d(np.asarray(visitor_ids, dtype=np.int64), matrix.visitor_ids)
+    pair_visitors = pairs["visitor_id"].to_numpy(dtype=np.int64)
+    seen = pairs.loc[np.isin(pair_visitors, asked), ["visitor_id", "item_id"]]
     return recommend(model, asked, n, exclude=seen)

@@ -106,28 +106,57 @@ def test_recommend_empty_inputs():
     assert als.recommend(als.fit(empty, factors=2), None, 5).empty
 
 
-def test_search_never_touches_rows_after_cutoff():
-    interactions = planted_interactions()
-    cutoff = pd.Timestamp("2015-06-21")
+def validation_inputs(events, cutoff, validation_days, min_items_per_visitor=1):
+    """Brute force of the SQL behind the search (int_recommendation_als_pairs and
+    _validation_targets, one weight per event): the summed pairs of the events up to
+    cutoff - validation_days, and each matrix visitor's new items in (that, cutoff]."""
+    start = pd.Timestamp(cutoff) - pd.Timedelta(days=validation_days)
+    before = events[events["event_at"] <= start]
+    window = events[(events["event_at"] > start) & (events["event_at"] <= pd.Timestamp(cutoff))]
+    pairs = before.assign(weight=1.0).groupby(["visitor_id", "item_id"], as_index=False)["weight"]
+    pairs = pairs.sum()
+    n_items = pairs.groupby("visitor_id")["item_id"].transform("size")
+    pairs = pairs[n_items >= min_items_per_visitor].reset_index(drop=True)
+    targets = new_item_targets(before, window)
+    return pairs, targets[targets["visitor_id"].isin(pairs["visitor_id"])]
+
+
+def test_search_evaluates_matrix_visitors_with_a_target_only():
+    pairs, targets = validation_inputs(planted_interactions(), "2015-06-21", 5)
     grid = {"factors": (2, 4), "regularization": (0.01,), "iterations": (5,)}
-    best, scores = als.search_hyperparameters(interactions, cutoff, 5, grid=grid, k=5)
-    # the "test window": rows after the cutoff that would change any fit or target
-    poison = planted_interactions(seed=99, start="2015-06-22")
-    poison["item_id"] = poison["item_id"] + 1000
-    best_poisoned, scores_poisoned = als.search_hyperparameters(
-        pd.concat([interactions, poison]), cutoff, 5, grid=grid, k=5
-    )
-    assert best == best_poisoned
-    pd.testing.assert_frame_equal(scores, scores_poisoned)
+    best, scores = als.search_hyperparameters(pairs, targets, grid=grid, k=5)
     assert set(best) == {"factors", "regularization", "iterations"}
-    assert len(scores) == 2 and (scores["n_evaluated"] > 0).all()
+    assert len(scores) == 2
+    n_evaluated = targets["visitor_id"].nunique()
+    assert n_evaluated > 0 and (scores["n_evaluated"] == n_evaluated).all()
     assert scores["hit_rate_at_k"].between(0, 1).all()
+    # a target of a visitor outside the matrix (no pair) is not evaluated, nor is a
+    # visitor without a target: the same scores
+    extra = pd.DataFrame({"visitor_id": [5000], "item_id": [100]})
+    best_extra, scores_extra = als.search_hyperparameters(
+        pairs, pd.concat([targets, extra]), grid=grid, k=5
+    )
+    assert best == best_extra
+    pd.testing.assert_frame_equal(scores, scores_extra)
+
+
+def test_search_scores_by_brute_force():
+    # the search's HR@k / MRR@k = ranking_metrics of recommend() over a fit per grid point
+    pairs, targets = validation_inputs(planted_interactions(), "2015-06-21", 5)
+    grid = {"factors": (3,), "regularization": (0.1,), "iterations": (4,)}
+    _, scores = als.search_hyperparameters(pairs, targets, grid=grid, k=5)
+    model = als.fit(als.matrix_from_weights(pairs), factors=3, regularization=0.1, iterations=4)
+    evaluated = targets["visitor_id"].unique()
+    lists = als.recommend(model, evaluated, 5, exclude=pairs)
+    expected = ranking_metrics(lists, targets, 5, evaluated)
+    assert scores["hit_rate_at_k"].iloc[0] == pytest.approx(expected["hit_rate_at_k"])
+    assert scores["mrr_at_k"].iloc[0] == pytest.approx(expected["mrr_at_k"])
 
 
 def test_search_picks_the_better_grid_point():
-    interactions = planted_interactions(n_visitors=200)
+    pairs, targets = validation_inputs(planted_interactions(n_visitors=200), "2015-06-21", 6)
     grid = {"factors": (1, 4), "regularization": (0.01,), "iterations": (10,)}
-    best, scores = als.search_hyperparameters(interactions, "2015-06-21", 6, grid=grid, k=3)
+    best, scores = als.search_hyperparameters(pairs, targets, grid=grid, k=3)
     top = scores.sort_values(["hit_rate_at_k", "mrr_at_k"], ascending=False).iloc[0]
     assert best["factors"] == int(top["factors"])
 
@@ -198,15 +227,18 @@ def test_candidates_exclude_own_items_and_stay_in_taste_group():
 
 def test_search_table_flags_exactly_one_chosen_point():
     grid = {"factors": (2, 4), "regularization": (0.1,), "iterations": (5,)}
-    events = planted_interactions()
-    table = als.search_table(events, "2015-06-21", validation_days=5, grid=grid, k=5)
+    pairs, targets = validation_inputs(planted_interactions(), "2015-06-21", 5)
+    table = als.search_table(pairs, targets, grid=grid, k=5)
     assert list(table.columns) == als.SEARCH_COLUMNS
     assert len(table) == 2 and int(table["is_chosen"].sum()) == 1
     best = table.sort_values(["hit_rate_at_k", "mrr_at_k"], ascending=False, kind="stable").iloc[0]
     assert bool(best["is_chosen"])
-    # nothing to validate on (the whole window is empty): the first grid point, still one row each
-    empty = als.search_table(planted_interactions(), "2015-05-01", validation_days=5, grid=grid)
+    # nothing to validate on (no pair before the window): the first grid point, one row each
+    pairs, targets = validation_inputs(planted_interactions(), "2015-05-01", 5)
+    assert pairs.empty
+    empty = als.search_table(pairs, targets, grid=grid)
     assert empty["is_chosen"].tolist() == [True, False]
+    assert (empty["n_evaluated"] == 0).all() and empty["hit_rate_at_k"].isna().all()
 
 
 def test_restrict_items_keeps_the_most_visited_items():

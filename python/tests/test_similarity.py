@@ -77,11 +77,13 @@ def test_matches_brute_force_on_random_matrix(seed, k):
     visitors = rng.integers(0, 60, size=n)
     items = rng.zipf(1.6, size=n) % 25 + 100
     expected = brute_force(visitors, items, k)
-    result = top_k_cosine(visitors, items, k)
     assert len(expected) > 0
-    pd.testing.assert_frame_equal(
-        result.reset_index(drop=True), expected, check_dtype=False, rtol=0, atol=1e-12
-    )
+    # blocks of 1 and 7 items (and all at once) give the same rows as the brute force
+    for block_items in (1, 7, 4096):
+        result = top_k_cosine(visitors, items, k, block_items=block_items)
+        pd.testing.assert_frame_equal(
+            result.reset_index(drop=True), expected, check_dtype=False, rtol=0, atol=1e-12
+        )
 
 
 def test_empty_input_gives_empty_frame_with_columns():
@@ -109,6 +111,14 @@ def test_per_cutoff_fits_each_cutoff_on_its_own_interactions():
         (result.cutoff_name == "production") & (result.item_id == 1) & (result.similar_item_id == 3)
     ]
     assert pair.similarity.iloc[0] == pytest.approx(2 / np.sqrt(6))
+
+
+def test_per_cutoff_accepts_a_generator_of_cutoffs():
+    pairs = {"visitor_id": np.array([1, 1, 2, 2]), "item_id": np.array([1, 2, 1, 2])}
+    from_mapping = top_k_cosine_per_cutoff({"production": pairs}, k=5)
+    from_generator = top_k_cosine_per_cutoff(((name, pairs) for name in ["production"]), k=5)
+    pd.testing.assert_frame_equal(from_mapping, from_generator)
+    assert len(from_mapping) == 2
 
 
 def test_per_cutoff_without_cutoffs_is_empty_with_columns():

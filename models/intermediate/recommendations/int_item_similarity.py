@@ -13,8 +13,17 @@ def model(dbt, session):
         .fetchall()
     )
     interactions = dbt.ref("int_visitor_item_interactions")
-    # one pure call per cutoff, each on the interactions at or before that cutoff only
+    # one pure call per cutoff, each on the interactions at or before that cutoff only;
+    # a generator, so one cutoff's id arrays are in memory at a time
     return top_k_cosine_per_cutoff(
-        {name: interactions.filter(f"cutoff_name = '{name}'").fetchnumpy() for (name,) in cutoffs},
+        (
+            (
+                name,
+                interactions.filter(f"cutoff_name = '{name}'")
+                .select("visitor_id", "item_id")
+                .fetchnumpy(),
+            )
+            for (name,) in cutoffs
+        ),
         k=int(dbt.config.get("similarity_top_k")),
     )
