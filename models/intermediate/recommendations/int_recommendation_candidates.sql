@@ -2,8 +2,8 @@
     visitor's best list_length items of the recommender's blend, before the popularity
     fill of int_recommendation_lists. Each generator scores (visitor, item) in (0, 1]:
       item_similarity / co_purchase: sum over the visitor's recent items of recent_weight
-        x neighbour similarity (int_item_similarity) or co-purchase confidence
-        (int_bought_together, both directions), over the visitor's best such sum;
+        x the link's strength (int_recommendation_item_neighbours: neighbour similarity or
+        co-purchase confidence), over the visitor's best such sum;
       category_popularity: the item's score in the visitor's most-viewed category list
         (int_category_top_items; most recent views, then events, then category_id), over
         the list's best;
@@ -33,12 +33,8 @@ recent_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_recent_items') }}
 ),
 
-item_similarity as (
-    select * from {{ ref('int_item_similarity') }}
-),
-
-bought_together as (
-    select * from {{ ref('int_bought_together') }}
+item_neighbours as (
+    select * from {{ ref('int_recommendation_item_neighbours') }}
 ),
 
 item_state as (
@@ -67,49 +63,23 @@ generators as (
 ),
 
 -- -- item-neighbour generators ----------------------------------------------------------------
-neighbours as (
-    select
-        cutoff_name,
-        'item_similarity' as generator,
-        item_id,
-        similar_item_id,
-        similarity
-    from item_similarity
-    union all
-    select
-        cutoff_name,
-        'co_purchase' as generator,
-        item_a as item_id,
-        item_b as similar_item_id,
-        confidence_a_to_b as similarity
-    from bought_together
-    union all
-    select
-        cutoff_name,
-        'co_purchase' as generator,
-        item_b as item_id,
-        item_a as similar_item_id,
-        confidence_b_to_a as similarity
-    from bought_together
-),
-
 used_neighbours as (
     select
-        neighbours.*,
+        item_neighbours.*,
         generators.generator_key
-    from neighbours
+    from item_neighbours
     inner join generators
         on
-            neighbours.cutoff_name = generators.cutoff_name
-            and neighbours.generator = generators.generator
+            item_neighbours.cutoff_name = generators.cutoff_name
+            and item_neighbours.generator = generators.generator
 ),
 
 neighbour_sums as (
     select
         used_neighbours.generator_key,
         recent_items.visitor_id,
-        used_neighbours.similar_item_id as item_id,
-        sum(recent_items.recent_weight * used_neighbours.similarity) as neighbour_sum
+        used_neighbours.linked_item_id as item_id,
+        sum(recent_items.recent_weight * used_neighbours.strength) as neighbour_sum
     from recent_items
     inner join used_neighbours
         on
@@ -118,7 +88,7 @@ neighbour_sums as (
     group by
         used_neighbours.generator_key,
         recent_items.visitor_id,
-        used_neighbours.similar_item_id
+        used_neighbours.linked_item_id
 ),
 
 -- normalised by the visitor's best sum; a window, so neighbour_sums is read once

@@ -29,7 +29,8 @@ audience as (
     select * from {{ ref('int_recommendation_audience') }}
 ),
 
--- the blends and the re-ranker's lists: one shape
+-- the blends with their reason, then the re-ranker's lists: int_recommendation_reranked_candidates
+-- has exactly these columns in this order (the candidates' shape plus reason)
 candidates as {{ cte_not_materialized() }} (
     select
         cutoff_name,
@@ -43,16 +44,7 @@ candidates as {{ cte_not_materialized() }} (
     from {{ ref('int_recommendation_candidates') }}
     where cutoff_name = 'evaluation'
     union all
-    select
-        cutoff_name,
-        recommender,
-        visitor_id,
-        rank,
-        item_id,
-        score,
-        has_neighbour_score,
-        reason
-    from {{ ref('int_recommendation_reranked_candidates') }}
+    select * from {{ ref('int_recommendation_reranked_candidates') }}
 ),
 
 popularity as (

@@ -7,8 +7,9 @@
     before the cutoff, by sessions desc, then item id), its top max(k) similar items
     (int_item_similarity) and the max(k) most popular items. Features: ln(1 + rule
     sessions), rule confidence (rule sessions / sessions of the source), ln and 1 / rank
-    of the rule, of the similarity neighbour and of the popularity rank (missing: ln(1000)
-    and 0), similarity, ln(1 + popularity), same current category. Labels: n_followed =
+    of the rule, of the similarity neighbour and of the popularity rank (macro
+    rank_features; missing: ln(1000) and 0), similarity, ln(1 + popularity), same current
+    category. Labels: n_followed =
     transitions source -> candidate in the window, n_source_transitions = transitions
     from the source. -#}
 {% set k_values = var('evaluation_k_values') %}
@@ -161,20 +162,6 @@ rules as (
     qualify rule_rank <= {{ max_k }}
 ),
 
-popularity_ranked as (
-    select
-        popularity.cutoff_name,
-        popularity.item_id,
-        popularity.score,
-        row_number() over (
-            partition by popularity.cutoff_name
-            order by popularity.score desc, popularity.item_id asc
-        ) as global_rank
-    from popularity
-    semi join cutoffs
-        on popularity.cutoff_name = cutoffs.cutoff_name
-),
-
 -- -- candidates ------------------------------------------------------------------------------
 -- each generator's rows with its own features, then one row per candidate (grouped max): one
 -- pass instead of joining the rules and the similarity back onto the pool, so the rules are
@@ -208,17 +195,17 @@ generator_rows as (
     select
         source_items.cutoff_name,
         source_items.item_id,
-        popularity_ranked.item_id as candidate_item_id,
+        popularity.item_id as candidate_item_id,
         cast(null as bigint) as n_rule_sessions,
         cast(null as bigint) as rule_rank,
         cast(null as double) as similarity,
         cast(null as bigint) as similarity_rank
     from source_items
-    inner join popularity_ranked
+    inner join popularity
         on
-            source_items.cutoff_name = popularity_ranked.cutoff_name
-            and popularity_ranked.global_rank <= {{ max_k }}
-            and source_items.item_id != popularity_ranked.item_id
+            source_items.cutoff_name = popularity.cutoff_name
+            and popularity.popularity_rank <= {{ max_k }}
+            and source_items.item_id != popularity.item_id
 ),
 
 pool as (
@@ -241,14 +228,11 @@ features as (
         pool.candidate_item_id,
         ln(1 + coalesce(pool.n_rule_sessions, 0)) as rule_sessions_log,
         coalesce(pool.n_rule_sessions / source_sessions.n_sessions, 0) as rule_confidence,
-        ln(coalesce(pool.rule_rank, {{ missing_rank }})) as rule_log_rank,
-        coalesce(cast(1 as double) / pool.rule_rank, 0) as rule_reciprocal_rank,
+        {{ rank_features('pool.rule_rank', 'rule', missing_rank) }},
         coalesce(pool.similarity, 0) as similarity,
-        ln(coalesce(pool.similarity_rank, {{ missing_rank }})) as similarity_log_rank,
-        coalesce(cast(1 as double) / pool.similarity_rank, 0) as similarity_reciprocal_rank,
-        ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
-        coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
-        ln(1 + coalesce(popularity_ranked.score, 0)) as popularity_log,
+        {{ rank_features('pool.similarity_rank', 'similarity', missing_rank) }},
+        {{ rank_features('popularity.popularity_rank', 'global', missing_rank) }},
+        ln(1 + coalesce(popularity.score, 0)) as popularity_log,
         case
             when coalesce(source_state.category_id = candidate_state.category_id, false)
                 then cast(1 as double)
@@ -265,10 +249,10 @@ features as (
         on
             pool.cutoff_name = source_sessions.cutoff_name
             and pool.item_id = source_sessions.item_id
-    left join popularity_ranked
+    left join popularity
         on
-            pool.cutoff_name = popularity_ranked.cutoff_name
-            and pool.candidate_item_id = popularity_ranked.item_id
+            pool.cutoff_name = popularity.cutoff_name
+            and pool.candidate_item_id = popularity.item_id
     left join item_state as source_state
         on
             pool.cutoff_name = source_state.cutoff_name

@@ -8,7 +8,9 @@
     whose features add most to the logit among those that proposed the item (ties: the
     order below): "viewed with <item> by <n> visitors" (item similarity: the visitor's
     recent item with the most similar neighbour), "bought with <item> in <n> orders"
-    (co-purchase), "top seller in category <id>", "liked by visitors with similar taste"
+    (co-purchase: the recent item most often bought with it; both links from
+    int_recommendation_item_neighbours), "top seller in category <id>", "liked by visitors
+    with similar taste"
     (ALS), "top seller in the shop (#<rank>)". -#}
 {% set generators = ['item_similarity', 'co_purchase', 'category_popularity', 'als'] %}
 {% set features = [] %}
@@ -41,12 +43,8 @@ recent_items as (
     select * from {{ ref('int_recommendation_recent_items') }}
 ),
 
-item_similarity as (
-    select * from {{ ref('int_item_similarity') }}
-),
-
-bought_together as (
-    select * from {{ ref('int_bought_together') }}
+item_neighbours as (
+    select * from {{ ref('int_recommendation_item_neighbours') }}
 ),
 
 item_state as (
@@ -131,37 +129,6 @@ ranked as (
     qualify rank <= cutoffs.list_length
 ),
 
--- the neighbour reasons' evidence in one shape: a visitor's recent item (item_id), a
--- candidate it links to (linked_item_id), the link's strength and its count
-neighbour_links as (
-    select
-        cutoff_name,
-        'item_similarity' as generator,
-        item_id,
-        similar_item_id as linked_item_id,
-        similarity as strength,
-        n_common_visitors as n_source
-    from item_similarity
-    union all
-    select
-        cutoff_name,
-        'co_purchase' as generator,
-        item_a as item_id,
-        item_b as linked_item_id,
-        n_baskets as strength,
-        n_baskets as n_source
-    from bought_together
-    union all
-    select
-        cutoff_name,
-        'co_purchase' as generator,
-        item_b as item_id,
-        item_a as linked_item_id,
-        n_baskets as strength,
-        n_baskets as n_source
-    from bought_together
-),
-
 -- only for the kept rows: the visitor's recent item that makes the candidate most similar
 -- / most often co-bought (ties: the smaller item_id), with its count
 reason_sources as (
@@ -169,23 +136,28 @@ reason_sources as (
         ranked.cutoff_name,
         ranked.visitor_id,
         ranked.item_id,
-        neighbour_links.item_id as source_item_id,
-        neighbour_links.n_source,
+        item_neighbours.item_id as source_item_id,
+        item_neighbours.n_evidence as n_source,
         row_number() over (
             partition by ranked.cutoff_name, ranked.visitor_id, ranked.item_id
-            order by neighbour_links.strength desc, neighbour_links.item_id asc
+            order by
+                case
+                    when item_neighbours.generator = 'co_purchase' then item_neighbours.n_evidence
+                    else item_neighbours.strength
+                end desc,
+                item_neighbours.item_id asc
         ) as source_rank
     from ranked
     inner join recent_items
         on
             ranked.cutoff_name = recent_items.cutoff_name
             and ranked.visitor_id = recent_items.visitor_id
-    inner join neighbour_links
+    inner join item_neighbours
         on
-            recent_items.cutoff_name = neighbour_links.cutoff_name
-            and recent_items.item_id = neighbour_links.item_id
-            and ranked.item_id = neighbour_links.linked_item_id
-            and ranked.reason_generator = neighbour_links.generator
+            recent_items.cutoff_name = item_neighbours.cutoff_name
+            and recent_items.item_id = item_neighbours.item_id
+            and ranked.item_id = item_neighbours.linked_item_id
+            and ranked.reason_generator = item_neighbours.generator
     qualify source_rank = 1
 ),
 

@@ -7,7 +7,8 @@
     visitor's bought items. Features (0 / ln(1000) / 0 when a generator did not propose it):
       <generator>_score, <generator>_log_rank, <generator>_reciprocal_rank  per generator
                             (its score, ln and 1 / its rank);
-      global_log_rank, global_reciprocal_rank  of the item's popularity rank at the cutoff;
+      global_log_rank, global_reciprocal_rank  of the item's popularity rank at the cutoff
+                            (macro rank_features for every rank);
       popularity_log        ln(1 + popularity score) (int_item_popularity);
       recent_weight         strongest recent event of the visitor on the item (0 none);
       category_share        share of the visitor's recent events in the item's category;
@@ -25,7 +26,8 @@ cutoffs as (
     select * from {{ ref('int_recommendation_cutoffs') }}
 ),
 
-candidates as (
+-- read twice below (the cutoffs it covers, the pool): scanned once per use
+candidates as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_candidates') }}
     where
         recommender in (
@@ -45,16 +47,16 @@ suppressions as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_suppressions') }}
 ),
 
-recent_items as {{ cte_not_materialized() }} (
+recent_items as (
     select * from {{ ref('int_recommendation_recent_items') }}
+),
+
+visitor_items as (
+    select * from {{ ref('int_recommendation_visitor_items') }}
 ),
 
 item_state as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_item_state') }}
-),
-
-visitor_items as {{ cte_not_materialized() }} (
-    select * from {{ ref('int_recommendation_visitor_items') }}
 ),
 
 events as (
@@ -62,40 +64,34 @@ events as (
 ),
 
 -- cutoffs whose lists a re-ranker can order: the generator recommenders ran there
-reranker_cutoffs as (
-    select distinct cutoffs.*
-    from cutoffs
-    inner join candidates
-        on cutoffs.cutoff_name = candidates.cutoff_name
+-- (the candidates' cutoffs grouped on the one key before the join: they are millions of
+-- rows)
+candidate_cutoffs as (
+    select distinct cutoff_name
+    from candidates
 ),
 
-popularity_ranked as (
-    select
-        popularity.cutoff_name,
-        popularity.item_id,
-        popularity.score,
-        row_number() over (
-            partition by popularity.cutoff_name
-            order by popularity.score desc, popularity.item_id asc
-        ) as global_rank
-    from popularity
-    semi join reranker_cutoffs
-        on popularity.cutoff_name = reranker_cutoffs.cutoff_name
+reranker_cutoffs as (
+    select cutoffs.*
+    from cutoffs
+    inner join candidate_cutoffs
+        on cutoffs.cutoff_name = candidate_cutoffs.cutoff_name
 ),
 
 global_top as (
     select
-        popularity_ranked.cutoff_name,
-        popularity_ranked.item_id,
+        popularity.cutoff_name,
+        popularity.item_id,
         row_number() over (
-            partition by popularity_ranked.cutoff_name
-            order by popularity_ranked.global_rank
+            partition by popularity.cutoff_name
+            order by popularity.popularity_rank
         ) as available_rank
-    from popularity_ranked
+    -- (every cutoff's: global_candidates keeps the re-ranker's)
+    from popularity
     anti join suppressions as unavailable
         on
-            popularity_ranked.cutoff_name = unavailable.cutoff_name
-            and popularity_ranked.item_id = unavailable.item_id
+            popularity.cutoff_name = unavailable.cutoff_name
+            and popularity.item_id = unavailable.item_id
             and unavailable.reason = 'unavailable'
     qualify available_rank <= (
         select max(reranker_cutoffs.list_length) from reranker_cutoffs
@@ -151,10 +147,9 @@ pool as (
         item_id,
         {%- for generator in generators %}
             coalesce(max(score) filter (where recommender = '{{ generator }}'), 0) as {{ generator }}_score,
-            ln(coalesce(min(rank) filter (where recommender = '{{ generator }}'), {{ missing_rank }}))
-                as {{ generator }}_log_rank,
-            coalesce(cast(1 as double) / min(rank) filter (where recommender = '{{ generator }}'), 0)
-                as {{ generator }}_reciprocal_rank,
+            {{ rank_features(
+                "min(rank) filter (where recommender = '" ~ generator ~ "')", generator, missing_rank
+            ) }},
         {%- endfor %}
         count(*) as n_proposing_generators
     from generator_rows
@@ -179,16 +174,47 @@ recent_categories as (
     group by recent_items.cutoff_name, recent_items.visitor_id, item_state.category_id
 ),
 
-outcomes as (
-    select distinct
+-- what the visitor did with the item: before the cutoff (its visitor items; every
+-- candidate's visitor is in the audience, whose recent items,
+-- int_recommendation_recent_items, are the visitor items with a recent_weight, so only the
+-- audience's are read) and in the outcome window; as rows, then one row per (cutoff,
+-- visitor, item) for one join below
+history_rows as (
+    select
+        visitor_items.cutoff_name,
+        visitor_items.visitor_id,
+        visitor_items.item_id,
+        visitor_items.recent_weight,
+        true as is_before_cutoff
+    from visitor_items
+    semi join audience
+        on
+            visitor_items.cutoff_name = audience.cutoff_name
+            and visitor_items.visitor_id = audience.visitor_id
+    union all
+    select
         cutoffs.cutoff_name,
         events.visitor_id,
-        events.item_id
+        events.item_id,
+        cast(null as integer) as recent_weight,
+        false as is_before_cutoff
     from events
     inner join reranker_cutoffs as cutoffs
         on
             events.event_at > cutoffs.cutoff_at
             and events.event_at <= cutoffs.outcome_ends_at
+),
+
+visitor_item_history as (
+    select
+        cutoff_name,
+        visitor_id,
+        item_id,
+        max(recent_weight) as recent_weight,
+        bool_or(is_before_cutoff) as is_before_cutoff,
+        bool_or(not is_before_cutoff) as is_in_outcome_window
+    from history_rows
+    group by cutoff_name, visitor_id, item_id
 ),
 
 features as (
@@ -201,10 +227,9 @@ features as (
             pool.{{ generator }}_log_rank,
             pool.{{ generator }}_reciprocal_rank,
         {%- endfor %}
-        ln(coalesce(popularity_ranked.global_rank, {{ missing_rank }})) as global_log_rank,
-        coalesce(cast(1 as double) / popularity_ranked.global_rank, 0) as global_reciprocal_rank,
-        ln(1 + coalesce(popularity_ranked.score, 0)) as popularity_log,
-        coalesce(recent_items.recent_weight, 0) as recent_weight,
+        {{ rank_features('popularity.popularity_rank', 'global', missing_rank) }},
+        ln(1 + coalesce(popularity.score, 0)) as popularity_log,
+        coalesce(visitor_item_history.recent_weight, 0) as recent_weight,
         coalesce(recent_categories.n_category_events / recent_categories.n_visitor_events, 0)
             as category_share,
         case
@@ -217,20 +242,17 @@ features as (
         end as top_category_share,
         case
             when reranker_cutoffs.outcome_ends_at is null then null
-            else outcomes.item_id is not null and visitor_items.item_id is null
+            else
+                coalesce(visitor_item_history.is_in_outcome_window, false)
+                and not coalesce(visitor_item_history.is_before_cutoff, false)
         end as is_new_interaction
     from pool
     inner join reranker_cutoffs
         on pool.cutoff_name = reranker_cutoffs.cutoff_name
-    left join popularity_ranked
+    left join popularity
         on
-            pool.cutoff_name = popularity_ranked.cutoff_name
-            and pool.item_id = popularity_ranked.item_id
-    left join recent_items
-        on
-            pool.cutoff_name = recent_items.cutoff_name
-            and pool.visitor_id = recent_items.visitor_id
-            and pool.item_id = recent_items.item_id
+            pool.cutoff_name = popularity.cutoff_name
+            and pool.item_id = popularity.item_id
     left join item_state
         on
             pool.cutoff_name = item_state.cutoff_name
@@ -240,16 +262,11 @@ features as (
             pool.cutoff_name = recent_categories.cutoff_name
             and pool.visitor_id = recent_categories.visitor_id
             and item_state.category_id = recent_categories.category_id
-    left join outcomes
+    left join visitor_item_history
         on
-            pool.cutoff_name = outcomes.cutoff_name
-            and pool.visitor_id = outcomes.visitor_id
-            and pool.item_id = outcomes.item_id
-    left join visitor_items
-        on
-            pool.cutoff_name = visitor_items.cutoff_name
-            and pool.visitor_id = visitor_items.visitor_id
-            and pool.item_id = visitor_items.item_id
+            pool.cutoff_name = visitor_item_history.cutoff_name
+            and pool.visitor_id = visitor_item_history.visitor_id
+            and pool.item_id = visitor_item_history.item_id
 ),
 
 final as (

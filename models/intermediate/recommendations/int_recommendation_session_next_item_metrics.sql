@@ -140,9 +140,9 @@ association_rules as (
 global_top_items as (
     select
         item_id as predicted_item_id,
-        row_number() over (order by score desc, item_id asc) as rank
+        popularity_rank as rank
     from popularity
-    qualify rank <= {{ max_k }}
+    where popularity_rank <= {{ max_k }}
 ),
 
 session_strategies as (
