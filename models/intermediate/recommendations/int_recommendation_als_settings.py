@@ -39,7 +39,11 @@ def model(dbt, session):
         .df()
         .rename(columns={"popularity_weight": "weight"})
     )
-    targets = dbt.ref("int_recommendation_als_validation_targets").select("visitor_id", "item_id")
+    targets = (
+        dbt.ref("int_recommendation_new_item_targets")
+        .filter("cutoff_name = 'training'")
+        .select("visitor_id", "item_id")
+    )
     table = als.search_table(pairs, targets.df(), grid=grid, k=10)
     table.insert(0, "cutoff_name", "training")
     return table.assign(validation_days=validation_days)

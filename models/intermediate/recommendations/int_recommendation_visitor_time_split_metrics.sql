@@ -2,7 +2,7 @@
     recommendation_evaluation at the evaluation cutoff. Evaluated: visitors with a list
     at the cutoff (int_recommendation_lists: active, non-bot, returning) and at least one
     target, an item they interacted with in the test window (cutoff_at, outcome_ends_at]
-    and never at or before the cutoff. Metrics averaged over them: precision@k = hits in
+    and never at or before the cutoff (int_recommendation_new_item_targets). Metrics averaged over them: precision@k = hits in
     the top k / k, recall@k = hits / targets, hit_rate@k = at least one hit, MRR@k = 1 /
     rank of the first hit in the top k (0 if none); n_recommended_items = distinct items
     in their top k lists. -#}
@@ -10,17 +10,8 @@
 
 with
 
-cutoffs as (
-    select * from {{ ref('int_recommendation_cutoffs') }}
-    where cutoff_name = 'evaluation'
-),
-
-events as (
-    select * from {{ ref('int_events_enriched') }}
-),
-
-training_visitor_items as (
-    select * from {{ ref('int_recommendation_visitor_items') }}
+test_targets as (
+    select * from {{ ref('int_recommendation_new_item_targets') }}
     where cutoff_name = 'evaluation'
 ),
 
@@ -31,21 +22,6 @@ lists as (
 
 k_values as (
     select {{ unnest_list(array_from(k_values | join(', '))) }} as k
-),
-
-test_targets as (
-    select distinct
-        events.visitor_id,
-        events.item_id
-    from events
-    inner join cutoffs
-        on
-            events.event_at > cutoffs.cutoff_at
-            and events.event_at <= cutoffs.outcome_ends_at
-    anti join training_visitor_items
-        on
-            events.visitor_id = training_visitor_items.visitor_id
-            and events.item_id = training_visitor_items.item_id
 ),
 
 target_counts as (
