@@ -1,34 +1,28 @@
 {#- One row per next-item recommender and k: the session_next_item protocol of
-    recommendation_evaluation at the evaluation cutoff. Test sessions: the views of
-    non-bot visitors (bot-like over the whole period: production cutoff) after the
-    cutoff, consecutive repeats of one item collapsed; each view with a next view is a
-    transition. From the viewed item predict the next one with an item-to-item model
-    fitted at the cutoff: association_rules (items co-viewed in a training session of a
-    visitor not bot-like at the cutoff, by number of sessions, ties by item id),
-    item_similarity (int_item_similarity), global_popularity (int_item_popularity) or
-    reranked (the next-item re-ranker over those three, int_recommendation_next_item_reranked);
-    items without rules fall back to global popularity for that strategy only.
-    hit_rate_at_k = HR@k, mrr_at_k = MRR@k over transitions; n_recommended_items =
-    distinct predicted items in the top k for the transitions' items. -#}
+    recommendation_evaluation at the evaluation cutoff. Test transitions: the evaluation
+    window's session transitions (int_recommendation_session_transitions: views of
+    non-bot visitors after the cutoff, consecutive repeats of one item collapsed). From
+    the viewed item predict the next one with an item-to-item model fitted at the cutoff:
+    association_rules (int_recommendation_session_rules), item_similarity
+    (int_item_similarity), global_popularity (int_item_popularity) or reranked (the
+    next-item re-ranker over those three, int_recommendation_next_item_reranked); items
+    without rules fall back to global popularity for that strategy only. hit_rate_at_k =
+    HR@k, mrr_at_k = MRR@k over transitions (each counted n_transitions times);
+    n_recommended_items = distinct predicted items in the top k for the transitions'
+    items. -#}
 {% set k_values = var('evaluation_k_values') %}
 {% set max_k = k_values | max %}
 
 with
 
-cutoffs as (
-    select * from {{ ref('int_recommendation_cutoffs') }}
+test_transitions as (
+    select * from {{ ref('int_recommendation_session_transitions') }}
     where cutoff_name = 'evaluation'
 ),
 
--- training and test views of one scan
-events as {{ cte_not_materialized() }} (
-    select * from {{ ref('int_events_enriched') }}
-    where event_type = 'view'
-),
-
-bot_like_visitors as (
-    select * from {{ ref('int_recommendation_suppressions') }}
-    where reason = 'bot_like'
+association_rules as (
+    select * from {{ ref('int_recommendation_session_rules') }}
+    where cutoff_name = 'evaluation'
 ),
 
 item_similarity as (
@@ -49,92 +43,9 @@ k_values as (
     select {{ unnest_list(array_from(k_values | join(', '))) }} as k
 ),
 
--- -- test transitions ------------------------------------------------------------------------
-test_views as (
-    select
-        events.visitor_id,
-        events.session_number,
-        events.visitor_event_number,
-        events.item_id,
-        lag(events.item_id) over session_timeline as previous_item_id
-    from events
-    inner join cutoffs
-        on
-            events.event_at > cutoffs.cutoff_at
-            and events.event_at <= cutoffs.outcome_ends_at
-    anti join bot_like_visitors
-        on
-            events.visitor_id = bot_like_visitors.visitor_id
-            and bot_like_visitors.cutoff_name = 'production'
-    window session_timeline as (
-        partition by events.visitor_id, events.session_number
-        order by events.visitor_event_number
-    )
-),
-
-collapsed_views as (
-    select
-        visitor_id,
-        session_number,
-        visitor_event_number,
-        item_id,
-        lead(item_id) over (
-            partition by visitor_id, session_number order by visitor_event_number
-        ) as next_item_id
-    from test_views
-    where previous_item_id is distinct from item_id
-),
-
-test_transitions as (
-    select
-        visitor_id,
-        session_number,
-        visitor_event_number,
-        item_id,
-        next_item_id
-    from collapsed_views
-    where next_item_id is not null
-),
-
 test_items as (
     select distinct item_id
     from test_transitions
-),
-
--- -- next-item models fitted at the cutoff ---------------------------------------------------
-training_session_items as (
-    select distinct
-        events.visitor_id,
-        events.session_number,
-        events.item_id
-    from events
-    inner join cutoffs
-        on events.event_at <= cutoffs.cutoff_at
-    anti join bot_like_visitors
-        on
-            events.visitor_id = bot_like_visitors.visitor_id
-            and bot_like_visitors.cutoff_name = 'evaluation'
-),
-
-association_rules as (
-    select
-        items_a.item_id,
-        items_b.item_id as predicted_item_id,
-        row_number() over (
-            partition by items_a.item_id
-            order by count(*) desc, items_b.item_id asc
-        ) as rank
-    from training_session_items as items_a
-    -- rules are only looked up for items with a test transition
-    semi join test_items
-        on items_a.item_id = test_items.item_id
-    inner join training_session_items as items_b
-        on
-            items_a.visitor_id = items_b.visitor_id
-            and items_a.session_number = items_b.session_number
-            and items_a.item_id != items_b.item_id
-    group by items_a.item_id, items_b.item_id
-    qualify rank <= {{ max_k }}
 ),
 
 global_top_items as (
@@ -156,8 +67,8 @@ item_predictions as (
     select
         'association_rules' as strategy,
         item_id,
-        predicted_item_id,
-        rank
+        rule_item_id as predicted_item_id,
+        rule_rank as rank
     from association_rules
     union all
     select
@@ -179,6 +90,7 @@ item_predictions as (
 transition_ranks as (
     select
         session_strategies.strategy,
+        test_transitions.n_transitions,
         coalesce(item_predictions.rank, global_top_items.rank) as hit_rank
     from test_transitions
     cross join session_strategies
@@ -219,18 +131,24 @@ metrics as (
     select
         transition_ranks.strategy,
         k_values.k,
-        count(*) as n_evaluated,
-        -- double, not decimal literals: Spark would average and divide decimals rounded
-        avg(
-            case when transition_ranks.hit_rank <= k_values.k then cast(1 as double) else 0 end
-        ) as hit_rate_at_k,
-        avg(
+        -- bigint on both engines (a DuckDB sum of bigints is a hugeint)
+        cast(sum(transition_ranks.n_transitions) as bigint) as n_evaluated,
+        -- averages over the transitions, each item pair weighted by its count; double,
+        -- not decimal literals: Spark would divide decimals rounded
+        sum(
             case
                 when transition_ranks.hit_rank <= k_values.k
-                    then cast(1 as double) / transition_ranks.hit_rank
+                    then cast(transition_ranks.n_transitions as double)
                 else 0
             end
-        ) as mrr_at_k
+        ) / sum(transition_ranks.n_transitions) as hit_rate_at_k,
+        sum(
+            case
+                when transition_ranks.hit_rank <= k_values.k
+                    then cast(transition_ranks.n_transitions as double) / transition_ranks.hit_rank
+                else 0
+            end
+        ) / sum(transition_ranks.n_transitions) as mrr_at_k
     from transition_ranks
     cross join k_values
     group by transition_ranks.strategy, k_values.k
