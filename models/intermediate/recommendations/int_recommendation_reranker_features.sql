@@ -15,8 +15,9 @@
       top_category_share    category_share when the category generator proposed the item
                             (a top seller of the visitor's favourite category), else 0.
     is_new_interaction (label; null without an outcome window): the visitor had an event
-    on the item in (cutoff_at, outcome_ends_at] and none at or before the cutoff, the
-    target of recommendation_evaluation's visitor_time_split protocol. -#}
+    on the item in (cutoff_at, outcome_ends_at] and none at or before the cutoff
+    (int_recommendation_new_item_targets), the target of recommendation_evaluation's
+    visitor_time_split protocol. -#}
 {% set generators = ['item_similarity', 'co_purchase', 'category_popularity', 'als', 'hybrid'] %}
 {% set missing_rank = 1000 %}
 
@@ -59,8 +60,8 @@ item_state as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_item_state') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_enriched') }}
+new_item_targets as (
+    select * from {{ ref('int_recommendation_new_item_targets') }}
 ),
 
 -- cutoffs whose lists a re-ranker can order: the generator recommenders ran there
@@ -174,47 +175,20 @@ recent_categories as (
     group by recent_items.cutoff_name, recent_items.visitor_id, item_state.category_id
 ),
 
--- what the visitor did with the item: before the cutoff (its visitor items; every
--- candidate's visitor is in the audience, whose recent items,
--- int_recommendation_recent_items, are the visitor items with a recent_weight, so only the
--- audience's are read) and in the outcome window; as rows, then one row per (cutoff,
--- visitor, item) for one join below
-history_rows as (
+-- the visitor's strongest recent event on the item before the cutoff (every candidate's
+-- visitor is in the audience, whose recent items are the visitor items with a
+-- recent_weight, so only the audience's visitor items are read)
+audience_items as (
     select
         visitor_items.cutoff_name,
         visitor_items.visitor_id,
         visitor_items.item_id,
-        visitor_items.recent_weight,
-        true as is_before_cutoff
+        visitor_items.recent_weight
     from visitor_items
     semi join audience
         on
             visitor_items.cutoff_name = audience.cutoff_name
             and visitor_items.visitor_id = audience.visitor_id
-    union all
-    select
-        cutoffs.cutoff_name,
-        events.visitor_id,
-        events.item_id,
-        cast(null as integer) as recent_weight,
-        false as is_before_cutoff
-    from events
-    inner join reranker_cutoffs as cutoffs
-        on
-            events.event_at > cutoffs.cutoff_at
-            and events.event_at <= cutoffs.outcome_ends_at
-),
-
-visitor_item_history as (
-    select
-        cutoff_name,
-        visitor_id,
-        item_id,
-        max(recent_weight) as recent_weight,
-        bool_or(is_before_cutoff) as is_before_cutoff,
-        bool_or(not is_before_cutoff) as is_in_outcome_window
-    from history_rows
-    group by cutoff_name, visitor_id, item_id
 ),
 
 features as (
@@ -229,7 +203,7 @@ features as (
         {%- endfor %}
         {{ rank_features('popularity.popularity_rank', 'global', missing_rank) }},
         ln(1 + coalesce(popularity.score, 0)) as popularity_log,
-        coalesce(visitor_item_history.recent_weight, 0) as recent_weight,
+        coalesce(audience_items.recent_weight, 0) as recent_weight,
         coalesce(recent_categories.n_category_events / recent_categories.n_visitor_events, 0)
             as category_share,
         case
@@ -242,9 +216,7 @@ features as (
         end as top_category_share,
         case
             when reranker_cutoffs.outcome_ends_at is null then null
-            else
-                coalesce(visitor_item_history.is_in_outcome_window, false)
-                and not coalesce(visitor_item_history.is_before_cutoff, false)
+            else new_item_targets.item_id is not null
         end as is_new_interaction
     from pool
     inner join reranker_cutoffs
@@ -262,11 +234,16 @@ features as (
             pool.cutoff_name = recent_categories.cutoff_name
             and pool.visitor_id = recent_categories.visitor_id
             and item_state.category_id = recent_categories.category_id
-    left join visitor_item_history
+    left join audience_items
         on
-            pool.cutoff_name = visitor_item_history.cutoff_name
-            and pool.visitor_id = visitor_item_history.visitor_id
-            and pool.item_id = visitor_item_history.item_id
+            pool.cutoff_name = audience_items.cutoff_name
+            and pool.visitor_id = audience_items.visitor_id
+            and pool.item_id = audience_items.item_id
+    left join new_item_targets
+        on
+            pool.cutoff_name = new_item_targets.cutoff_name
+            and pool.visitor_id = new_item_targets.visitor_id
+            and pool.item_id = new_item_targets.item_id
 ),
 
 final as (
