@@ -70,6 +70,9 @@ new_item_targets as (
 candidate_cutoffs as (
     select distinct cutoff_name
     from candidates
+    -- every list has a rank 1: its first rows are enough (and this reads the candidates
+    -- apart from the pool, without buffering them for it)
+    where rank = 1
 ),
 
 reranker_cutoffs as (
@@ -99,80 +102,118 @@ global_top as (
     )
 ),
 
-global_candidates as (
+-- each re-ranker cutoff's top list_length available items
+reranker_global_top as (
+    select
+        global_top.cutoff_name,
+        global_top.item_id
+    from global_top
+    inner join reranker_cutoffs
+        on
+            global_top.cutoff_name = reranker_cutoffs.cutoff_name
+            and global_top.available_rank <= reranker_cutoffs.list_length
+),
+
+-- the audience of those cutoffs (the other cutoffs' audience has no candidates)
+reranker_audience as (
     select
         audience.cutoff_name,
-        audience.visitor_id,
-        global_top.item_id
+        audience.visitor_id
     from audience
-    inner join reranker_cutoffs
+    semi join reranker_cutoffs
         on audience.cutoff_name = reranker_cutoffs.cutoff_name
-    inner join global_top
-        on
-            audience.cutoff_name = global_top.cutoff_name
-            and reranker_cutoffs.list_length >= global_top.available_rank
+),
+
+global_candidates as (
+    select
+        reranker_audience.cutoff_name,
+        reranker_audience.visitor_id,
+        reranker_global_top.item_id
+    from reranker_audience
+    inner join reranker_global_top
+        on reranker_audience.cutoff_name = reranker_global_top.cutoff_name
     anti join suppressions as already_bought
         on
-            audience.cutoff_name = already_bought.cutoff_name
-            and audience.visitor_id = already_bought.visitor_id
-            and global_top.item_id = already_bought.item_id
+            reranker_audience.cutoff_name = already_bought.cutoff_name
+            and reranker_audience.visitor_id = already_bought.visitor_id
+            and reranker_global_top.item_id = already_bought.item_id
             and already_bought.reason = 'already_bought'
 ),
 
--- each generator's candidates and the global ones as rows, then one row per candidate
--- (grouped max): one aggregation instead of a distinct union and a join back onto it
-generator_rows as (
-    select
-        cutoff_name,
-        visitor_id,
-        item_id,
-        recommender,
-        score,
-        rank
-    from candidates
-    union all
-    select
-        cutoff_name,
-        visitor_id,
-        item_id,
-        'global_popularity' as recommender,
-        cast(null as double) as score,
-        cast(null as bigint) as rank
-    from global_candidates
-),
-
-pool as (
+-- one row per item the generators proposed to the visitor (grouped: an item several
+-- generators proposed is one row), each generator's score and rank (null: not proposed)
+proposed as (
     select
         cutoff_name,
         visitor_id,
         item_id,
         {%- for generator in generators %}
-            coalesce(max(score) filter (where recommender = '{{ generator }}'), 0) as {{ generator }}_score,
-            {{ rank_features(
-                "min(rank) filter (where recommender = '" ~ generator ~ "')", generator, missing_rank
-            ) }},
+            max(score) filter (where recommender = '{{ generator }}') as {{ generator }}_score,
+            -- (a 4-byte rank: a smaller aggregate)
+            min(cast(rank as int)) filter (where recommender = '{{ generator }}')
+                as {{ generator }}_rank{{ ',' if not loop.last }}
         {%- endfor %}
-        count(*) as n_proposing_generators
-    from generator_rows
+    from candidates
     group by cutoff_name, visitor_id, item_id
+),
+
+-- the candidates: the proposed items and the global ones (full join: a global item no
+-- generator proposed has no generator score or rank)
+pool as (
+    select
+        coalesce(proposed.cutoff_name, global_candidates.cutoff_name) as cutoff_name,
+        coalesce(proposed.visitor_id, global_candidates.visitor_id) as visitor_id,
+        coalesce(proposed.item_id, global_candidates.item_id) as item_id,
+        {%- for generator in generators %}
+            coalesce(proposed.{{ generator }}_score, 0) as {{ generator }}_score,
+            {{ rank_features('proposed.' ~ generator ~ '_rank', generator, missing_rank) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from proposed
+    full join global_candidates
+        on
+            proposed.cutoff_name = global_candidates.cutoff_name
+            and proposed.visitor_id = global_candidates.visitor_id
+            and proposed.item_id = global_candidates.item_id
+),
+
+-- the re-ranker cutoffs' item popularity and categories (build sides of the joins below)
+reranker_popularity as (
+    select
+        popularity.cutoff_name,
+        popularity.item_id,
+        popularity.popularity_rank,
+        popularity.score
+    from popularity
+    semi join reranker_cutoffs
+        on popularity.cutoff_name = reranker_cutoffs.cutoff_name
+),
+
+item_categories as (
+    select
+        item_state.cutoff_name,
+        item_state.item_id,
+        item_state.category_id
+    from item_state
+    semi join reranker_cutoffs
+        on item_state.cutoff_name = reranker_cutoffs.cutoff_name
+    where item_state.category_id is not null
 ),
 
 recent_categories as (
     select
         recent_items.cutoff_name,
         recent_items.visitor_id,
-        item_state.category_id,
+        item_categories.category_id,
         sum(recent_items.n_recent_events) as n_category_events,
         sum(sum(recent_items.n_recent_events)) over (
             partition by recent_items.cutoff_name, recent_items.visitor_id
         ) as n_visitor_events
     from recent_items
-    inner join item_state
+    inner join item_categories
         on
-            recent_items.cutoff_name = item_state.cutoff_name
-            and recent_items.item_id = item_state.item_id
-    where item_state.category_id is not null
-    group by recent_items.cutoff_name, recent_items.visitor_id, item_state.category_id
+            recent_items.cutoff_name = item_categories.cutoff_name
+            and recent_items.item_id = item_categories.item_id
+    group by recent_items.cutoff_name, recent_items.visitor_id, item_categories.category_id
 ),
 
 -- the visitor's strongest recent event on the item before the cutoff (every candidate's
@@ -185,10 +226,10 @@ audience_items as (
         visitor_items.item_id,
         visitor_items.recent_weight
     from visitor_items
-    semi join audience
+    semi join reranker_audience
         on
-            visitor_items.cutoff_name = audience.cutoff_name
-            and visitor_items.visitor_id = audience.visitor_id
+            visitor_items.cutoff_name = reranker_audience.cutoff_name
+            and visitor_items.visitor_id = reranker_audience.visitor_id
 ),
 
 features as (
@@ -221,19 +262,19 @@ features as (
     from pool
     inner join reranker_cutoffs
         on pool.cutoff_name = reranker_cutoffs.cutoff_name
-    left join popularity
+    left join reranker_popularity as popularity
         on
             pool.cutoff_name = popularity.cutoff_name
             and pool.item_id = popularity.item_id
-    left join item_state
+    left join item_categories
         on
-            pool.cutoff_name = item_state.cutoff_name
-            and pool.item_id = item_state.item_id
+            pool.cutoff_name = item_categories.cutoff_name
+            and pool.item_id = item_categories.item_id
     left join recent_categories
         on
             pool.cutoff_name = recent_categories.cutoff_name
             and pool.visitor_id = recent_categories.visitor_id
-            and item_state.category_id = recent_categories.category_id
+            and item_categories.category_id = recent_categories.category_id
     left join audience_items
         on
             pool.cutoff_name = audience_items.cutoff_name
