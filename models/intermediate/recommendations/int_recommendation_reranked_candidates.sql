@@ -119,8 +119,9 @@ scored as (
 ranked as (
     select
         scored.*,
+        -- (partitioned on the visitor first: the same partitions, found faster)
         row_number() over (
-            partition by scored.cutoff_name, scored.visitor_id
+            partition by scored.visitor_id, scored.cutoff_name
             order by scored.score desc, scored.item_id asc
         ) as rank
     from scored
@@ -129,17 +130,31 @@ ranked as (
     qualify rank <= cutoffs.list_length
 ),
 
--- only for the kept rows: the visitor's recent item that makes the candidate most similar
--- / most often co-bought (ties: the smaller item_id), with its count
+-- the kept rows whose reason quotes a source item (the others need no search)
+neighbour_reasons as (
+    select
+        cutoff_name,
+        visitor_id,
+        item_id,
+        reason_generator
+    from ranked
+    where reason_generator in ('item_similarity', 'co_purchase')
+),
+
+-- for those: the visitor's recent item that makes the candidate most similar / most
+-- often co-bought (ties: the smaller item_id), with its count
 reason_sources as (
     select
-        ranked.cutoff_name,
-        ranked.visitor_id,
-        ranked.item_id,
+        neighbour_reasons.cutoff_name,
+        neighbour_reasons.visitor_id,
+        neighbour_reasons.item_id,
         item_neighbours.item_id as source_item_id,
         item_neighbours.n_evidence as n_source,
         row_number() over (
-            partition by ranked.cutoff_name, ranked.visitor_id, ranked.item_id
+            partition by
+                neighbour_reasons.cutoff_name,
+                neighbour_reasons.visitor_id,
+                neighbour_reasons.item_id
             order by
                 case
                     when item_neighbours.generator = 'co_purchase' then item_neighbours.n_evidence
@@ -147,18 +162,30 @@ reason_sources as (
                 end desc,
                 item_neighbours.item_id asc
         ) as source_rank
-    from ranked
+    from neighbour_reasons
     inner join recent_items
         on
-            ranked.cutoff_name = recent_items.cutoff_name
-            and ranked.visitor_id = recent_items.visitor_id
+            neighbour_reasons.cutoff_name = recent_items.cutoff_name
+            and neighbour_reasons.visitor_id = recent_items.visitor_id
     inner join item_neighbours
         on
             recent_items.cutoff_name = item_neighbours.cutoff_name
             and recent_items.item_id = item_neighbours.item_id
-            and ranked.item_id = item_neighbours.linked_item_id
-            and ranked.reason_generator = item_neighbours.generator
+            and neighbour_reasons.item_id = item_neighbours.linked_item_id
+            and neighbour_reasons.reason_generator = item_neighbours.generator
     qualify source_rank = 1
+),
+
+-- the category of the kept rows' items (only the re-ranked cutoffs')
+item_categories as (
+    select
+        item_state.cutoff_name,
+        item_state.item_id,
+        item_state.category_id
+    from item_state
+    semi join cutoffs
+        on item_state.cutoff_name = cutoffs.cutoff_name
+    where item_state.category_id is not null
 ),
 
 explained as (
@@ -181,7 +208,7 @@ explained as (
                 )
             when 'category_popularity'
                 then concat(
-                    'top seller in category ', item_state.category_id
+                    'top seller in category ', item_categories.category_id
                 )
             when 'als' then 'liked by visitors with similar taste'
             else concat('top seller in the shop (#', cast(round(exp(ranked.global_log_rank)) as bigint), ')')
@@ -192,10 +219,10 @@ explained as (
             ranked.cutoff_name = reason_sources.cutoff_name
             and ranked.visitor_id = reason_sources.visitor_id
             and ranked.item_id = reason_sources.item_id
-    left join item_state
+    left join item_categories
         on
-            ranked.cutoff_name = item_state.cutoff_name
-            and ranked.item_id = item_state.item_id
+            ranked.cutoff_name = item_categories.cutoff_name
+            and ranked.item_id = item_categories.item_id
 ),
 
 final as (
