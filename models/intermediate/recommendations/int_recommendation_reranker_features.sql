@@ -141,18 +141,17 @@ global_candidates as (
 ),
 
 -- one row per item the generators proposed to the visitor (grouped: an item several
--- generators proposed is one row), each generator's score and rank (null: not proposed)
+-- generators proposed is one row), each generator's score and rank (null: not proposed;
+-- the rank as a 4-byte integer: a smaller aggregate)
 proposed as (
     select
-        cutoff_name,
-        visitor_id,
-        item_id,
         {%- for generator in generators %}
             max(score) filter (where recommender = '{{ generator }}') as {{ generator }}_score,
-            -- (a 4-byte rank: a smaller aggregate)
-            min(cast(rank as int)) filter (where recommender = '{{ generator }}')
-                as {{ generator }}_rank{{ ',' if not loop.last }}
+            min(cast(rank as int)) filter (where recommender = '{{ generator }}') as {{ generator }}_rank,
         {%- endfor %}
+        cutoff_name,
+        visitor_id,
+        item_id
     from candidates
     group by cutoff_name, visitor_id, item_id
 ),
@@ -161,13 +160,13 @@ proposed as (
 -- generator proposed has no generator score or rank)
 pool as (
     select
+        {%- for generator in generators %}
+            proposed.{{ generator }}_score,
+            proposed.{{ generator }}_rank,
+        {%- endfor %}
         coalesce(proposed.cutoff_name, global_candidates.cutoff_name) as cutoff_name,
         coalesce(proposed.visitor_id, global_candidates.visitor_id) as visitor_id,
-        coalesce(proposed.item_id, global_candidates.item_id) as item_id,
-        {%- for generator in generators %}
-            coalesce(proposed.{{ generator }}_score, 0) as {{ generator }}_score,
-            {{ rank_features('proposed.' ~ generator ~ '_rank', generator, missing_rank) }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        coalesce(proposed.item_id, global_candidates.item_id) as item_id
     from proposed
     full join global_candidates
         on
@@ -238,9 +237,8 @@ features as (
         pool.visitor_id,
         pool.item_id,
         {%- for generator in generators %}
-            pool.{{ generator }}_score,
-            pool.{{ generator }}_log_rank,
-            pool.{{ generator }}_reciprocal_rank,
+            coalesce(pool.{{ generator }}_score, 0) as {{ generator }}_score,
+            {{ rank_features('pool.' ~ generator ~ '_rank', generator, missing_rank) }},
         {%- endfor %}
         {{ rank_features('popularity.popularity_rank', 'global', missing_rank) }},
         ln(1 + coalesce(popularity.score, 0)) as popularity_log,
@@ -248,7 +246,7 @@ features as (
         coalesce(recent_categories.n_category_events / recent_categories.n_visitor_events, 0)
             as category_share,
         case
-            when pool.category_popularity_score > 0
+            when coalesce(pool.category_popularity_score, 0) > 0
                 then
                     coalesce(
                         recent_categories.n_category_events / recent_categories.n_visitor_events, 0
