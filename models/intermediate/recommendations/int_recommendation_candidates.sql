@@ -183,19 +183,50 @@ generator_scores as (
     select * from als_scores
 ),
 
+-- the suppressed (visitor, item) pairs and items of each generator's cutoff, on its key
+generator_suppressions as (
+    select
+        generators.generator_key,
+        suppressions.reason,
+        suppressions.visitor_id,
+        suppressions.item_id
+    from suppressions
+    inner join generators
+        on suppressions.cutoff_name = generators.cutoff_name
+    where suppressions.reason in ('already_bought', 'unavailable')
+),
+
+-- suppressed once per generator row (before the blends copy them into several lists): an
+-- item is left out of a list exactly when it is left out of every generator it blends
+kept_scores as (
+    select generator_scores.*
+    from generator_scores
+    anti join generator_suppressions as already_bought
+        on
+            generator_scores.generator_key = already_bought.generator_key
+            and generator_scores.visitor_id = already_bought.visitor_id
+            and generator_scores.item_id = already_bought.item_id
+            and already_bought.reason = 'already_bought'
+    anti join generator_suppressions as unavailable
+        on
+            generator_scores.generator_key = unavailable.generator_key
+            and generator_scores.item_id = unavailable.item_id
+            and unavailable.reason = 'unavailable'
+),
+
 blended as (
     select
         recommenders.list_key,
-        generator_scores.visitor_id,
-        generator_scores.item_id,
+        kept_scores.visitor_id,
+        kept_scores.item_id,
         -- rounded: parallel float sums differ in the last bits between runs, and ranks
         -- must not
-        round(sum(recommenders.weight * generator_scores.score), 12) as score,
-        bool_or(generator_scores.has_neighbour_score) as has_neighbour_score
-    from generator_scores
+        round(sum(recommenders.weight * kept_scores.score), 12) as score,
+        bool_or(kept_scores.has_neighbour_score) as has_neighbour_score
+    from kept_scores
     inner join recommenders
-        on generator_scores.generator_key = recommenders.generator_key
-    group by recommenders.list_key, generator_scores.visitor_id, generator_scores.item_id
+        on kept_scores.generator_key = recommenders.generator_key
+    group by recommenders.list_key, kept_scores.visitor_id, kept_scores.item_id
 ),
 
 lists as (
@@ -209,43 +240,19 @@ lists as (
         on recommenders.cutoff_name = cutoffs.cutoff_name
 ),
 
--- the suppressed (visitor, item) pairs and items of each list, on its integer key
-list_suppressions as (
-    select
-        lists.list_key,
-        suppressions.reason,
-        suppressions.visitor_id,
-        suppressions.item_id
-    from suppressions
-    inner join lists
-        on suppressions.cutoff_name = lists.cutoff_name
-    where suppressions.reason in ('already_bought', 'unavailable')
-),
-
 -- ranked on the narrow rows (the window holds only keys and scores in memory)
 ranked_blend as (
     select
-        blended.list_key,
-        blended.visitor_id,
-        blended.item_id,
-        blended.score,
-        blended.has_neighbour_score,
+        list_key,
+        visitor_id,
+        item_id,
+        score,
+        has_neighbour_score,
         row_number() over (
-            partition by blended.list_key, blended.visitor_id
-            order by blended.score desc, blended.item_id asc
+            partition by list_key, visitor_id
+            order by score desc, item_id asc
         ) as rank
     from blended
-    anti join list_suppressions as already_bought
-        on
-            blended.list_key = already_bought.list_key
-            and blended.visitor_id = already_bought.visitor_id
-            and blended.item_id = already_bought.item_id
-            and already_bought.reason = 'already_bought'
-    anti join list_suppressions as unavailable
-        on
-            blended.list_key = unavailable.list_key
-            and blended.item_id = unavailable.item_id
-            and unavailable.reason = 'unavailable'
 ),
 
 final as (
