@@ -1,26 +1,19 @@
 {#- Collapses ranked recommendations (visitor_id, rank, item_id, strategy) into one row
     per visitor: recommended_item_ids (comma-separated, best first) and the strategy of
-    the best-ranked item. Used by the campaign marts. Dispatched: DuckDB joins an ordered
-    list, Spark an ordered listagg. -#}
-{% macro recommended_item_list(recommendations_relation) -%}
-    {{ return(adapter.dispatch('recommended_item_list', 'rocketmart')(recommendations_relation)) }}
-{%- endmacro %}
-
-{% macro default__recommended_item_list(recommendations_relation) -%}
+    the best-ranked item. Used by the campaign marts. `list_length` = the lists' largest
+    rank (ranks above it are dropped): one grouped pass picks the item at each rank 1 ..
+    list_length and joins them, skipping the ranks a short list lacks (no ordered
+    aggregate: about half the cost of an ordered list on DuckDB; portable SQL). -#}
+{% macro recommended_item_list(recommendations_relation, list_length) -%}
     select
         visitor_id,
-        -- an ordered list joined afterwards: twice as fast as an ordered string_agg
-        array_to_string(list(item_id order by rank), ',') as recommended_item_ids,
-        arg_min(strategy, rank) as recommendation_strategy
-    from {{ recommendations_relation }}
-    group by visitor_id
-{%- endmacro %}
-
-{% macro spark__recommended_item_list(recommendations_relation) -%}
-    select
-        visitor_id,
-        listagg(cast(item_id as string), ',') within group (order by rank) as recommended_item_ids,
-        min_by(strategy, rank) as recommendation_strategy
+        concat_ws(
+            ','
+            {%- for list_rank in range(1, list_length + 1) %},
+            cast(max(item_id) filter (where rank = {{ list_rank }}) as {{ type_text() }})
+            {%- endfor %}
+        ) as recommended_item_ids,
+        {{ arg_max_keep_null('strategy', '-rank') }} as recommendation_strategy
     from {{ recommendations_relation }}
     group by visitor_id
 {%- endmacro %}

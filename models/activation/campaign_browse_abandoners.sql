@@ -3,6 +3,7 @@
     list at the production cutoff). Bot-like visitors are never targeted. -#}
 {% set active_days = var('active_days') %}
 {% set control_share = var('control_share') %}
+{% set top_n = var('top_n') %}
 
 with
 
@@ -32,7 +33,7 @@ recent_activity as (
 ),
 
 recommended_items as (
-    {{ recommended_item_list('recommendations') }}
+    {{ recommended_item_list('recommendations', top_n) }}
 ),
 
 targets as (

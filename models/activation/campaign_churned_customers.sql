@@ -2,6 +2,7 @@
     most valuable first, with their last purchase, value tier and recommended items.
     Bot-like visitors are never targeted. -#}
 {% set control_share = var('control_share') %}
+{% set top_n = var('top_n') %}
 
 with
 
@@ -22,7 +23,7 @@ recommendations as (
 ),
 
 recommended_items as (
-    {{ recommended_item_list('recommendations') }}
+    {{ recommended_item_list('recommendations', top_n) }}
 ),
 
 targets as (

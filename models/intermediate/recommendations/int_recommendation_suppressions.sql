@@ -16,6 +16,13 @@ visitor_items as {{ cte_not_materialized() }} (
     select * from {{ ref('int_recommendation_visitor_items') }}
 ),
 
+-- a visitor has at most their all-time distinct items at any cutoff: only these few can be
+-- bot-like anywhere, so only their rows are counted per cutoff
+bot_like_candidates as (
+    select * from {{ ref('int_visitor_activity') }}
+    where n_distinct_items > {{ max_items }}
+),
+
 item_state as (
     select * from {{ ref('int_recommendation_item_state') }}
     where is_available = false
@@ -42,12 +49,14 @@ unavailable as (
 
 bot_like as (
     select
-        cutoff_name,
+        visitor_items.cutoff_name,
         'bot_like' as reason,
-        visitor_id,
+        visitor_items.visitor_id,
         cast(null as bigint) as item_id
     from visitor_items
-    group by cutoff_name, visitor_id
+    semi join bot_like_candidates
+        on visitor_items.visitor_id = bot_like_candidates.visitor_id
+    group by visitor_items.cutoff_name, visitor_items.visitor_id
     having count(*) > {{ max_items }}
 ),
 

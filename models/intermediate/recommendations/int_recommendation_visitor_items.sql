@@ -18,25 +18,36 @@ event_type_weights as (
     select * from {{ ref('event_type_weights') }}
 ),
 
-events_at_cutoffs as (
+-- cutoffs at the same instant (with the default vars training and readout: 2 x test_days =
+-- readout_days) have the same rows: aggregated once per distinct cutoff_at, on a small
+-- integer key, then copied to each cutoff_name
+cutoff_instants as (
     select
-        cutoffs.cutoff_name,
+        cutoff_at,
+        dense_rank() over (order by cutoff_at) as instant_key
+    from cutoffs
+    group by cutoff_at
+),
+
+events_at_instants as (
+    select
+        cutoff_instants.instant_key,
         events.visitor_id,
         events.item_id,
         events.event_type,
         event_type_weights.popularity_weight,
         -- in the active window that ends at the cutoff
-        events.event_at > cutoffs.cutoff_at - interval '{{ active_days }} days' as is_recent
+        events.event_at > cutoff_instants.cutoff_at - interval '{{ active_days }} days' as is_recent
     from events
-    inner join cutoffs
-        on events.event_at <= cutoffs.cutoff_at
+    inner join cutoff_instants
+        on events.event_at <= cutoff_instants.cutoff_at
     inner join event_type_weights
         on events.event_type = event_type_weights.event_type
 ),
 
-visitor_items as (
+instant_items as (
     select
-        cutoff_name,
+        instant_key,
         visitor_id,
         item_id,
         cast(sum(popularity_weight) as bigint) as popularity_weight,
@@ -45,24 +56,28 @@ visitor_items as (
         count(*) filter (where is_recent and event_type = 'view') as n_recent_views,
         count(*) filter (where is_recent) as n_recent_events,
         bool_or(event_type = 'transaction') as is_bought
-    from events_at_cutoffs
-    group by cutoff_name, visitor_id, item_id
+    from events_at_instants
+    group by instant_key, visitor_id, item_id
 ),
 
 final as (
     select
         -- ids
-        cutoff_name,
-        visitor_id,
-        item_id,
+        cutoffs.cutoff_name,
+        instant_items.visitor_id,
+        instant_items.item_id,
         -- measures
-        popularity_weight,
-        recent_weight,
-        n_recent_views,
-        n_recent_events,
+        instant_items.popularity_weight,
+        instant_items.recent_weight,
+        instant_items.n_recent_views,
+        instant_items.n_recent_events,
         -- flags
-        is_bought
-    from visitor_items
+        instant_items.is_bought
+    from instant_items
+    inner join cutoff_instants
+        on instant_items.instant_key = cutoff_instants.instant_key
+    inner join cutoffs
+        on cutoff_instants.cutoff_at = cutoffs.cutoff_at
 )
 
 select * from final
