@@ -19,7 +19,10 @@ Pure functions over frames and arrays:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +40,13 @@ DEFAULT_GRID = {
     "iterations": (10, 20),
 }
 RECOMMEND_COLUMNS = ["visitor_id", "item_id", "score", "rank"]
+# the last few fits of this process, by a digest of their matrix and parameters: the
+# search fits the training cutoff's matrix with every grid point, and
+# int_recommendation_als_candidates fits it again with the chosen one (same input, so
+# the same bits: fit is deterministic); a handful of factor arrays, a few MB each
+_FIT_CACHE_SIZE = 4
+_fit_cache: OrderedDict[str, AlsModel] = OrderedDict()
+_fit_cache_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,47 @@ def fit(
     alpha: float = 1.0,
     random_state: int = 42,
 ) -> AlsModel:
-    """Fit ALS deterministically (fixed seed, one BLAS thread, one implicit thread)."""
+    """Fit ALS deterministically (fixed seed, one BLAS thread, one implicit thread).
+
+    The same matrix and parameters give the same factors, so a fit repeated in one
+    process is served from a small cache (:func:`_fit_key`) instead of being refitted."""
+    key = _fit_key(interactions, factors, regularization, iterations, alpha, random_state)
+    with _fit_cache_lock:
+        cached = _fit_cache.get(key)
+    if cached is not None:
+        return cached
+    model = _fit(interactions, factors, regularization, iterations, alpha, random_state)
+    with _fit_cache_lock:
+        _fit_cache[key] = model
+        while len(_fit_cache) > _FIT_CACHE_SIZE:
+            _fit_cache.popitem(last=False)
+    return model
+
+
+def _fit_key(interactions: InteractionMatrix, *params: float) -> str:
+    """Digest of the matrix (values, structure, row and column ids) and the parameters."""
+    matrix = interactions.matrix
+    digest = hashlib.blake2b(repr((matrix.shape, matrix.dtype.str, params)).encode())
+    for array in (
+        matrix.indptr,
+        matrix.indices,
+        matrix.data,
+        interactions.visitor_ids,
+        interactions.item_ids,
+    ):
+        digest.update(repr((array.dtype.str, array.shape)).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def _fit(
+    interactions: InteractionMatrix,
+    factors: int,
+    regularization: float,
+    iterations: int,
+    alpha: float,
+    random_state: int,
+) -> AlsModel:
     from implicit.cpu.als import AlternatingLeastSquares
 
     n_visitors, n_items = interactions.matrix.shape

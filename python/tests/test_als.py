@@ -12,6 +12,12 @@ from rocketmart import als
 from rocketmart.ranking import ranking_metrics
 
 
+@pytest.fixture(autouse=True)
+def no_cached_fits():
+    """Every test fits for real (fit's per-process cache is emptied before each)."""
+    als._fit_cache.clear()
+
+
 def planted_events(seed=0, n_visitors=120, start="2015-06-01"):
     """Two taste groups: visitors 0..59 view items 100..111, the others 200..211."""
     rng = np.random.default_rng(seed)
@@ -64,7 +70,8 @@ def test_fit_and_recommend_are_deterministic():
     matrix = als.matrix_from_weights(pairs)
     first_model = als.fit(matrix, factors=4, iterations=8)
     first = als.recommend(first_model, None, 5)
-    # refitted, and refitted on the same pairs in another row order: the same bits
+    # refitted (not from the cache) on the same pairs in another row order: the same bits
+    als._fit_cache.clear()
     again = als.fit(als.matrix_from_weights(pairs.sample(frac=1.0, random_state=3)), 4, 0.1, 8)
     np.testing.assert_array_equal(first_model.item_factors, again.item_factors)
     np.testing.assert_array_equal(first_model.visitor_factors, again.visitor_factors)
@@ -277,6 +284,25 @@ def test_ranking_metrics_hand_computed():
     assert metrics["mrr_at_k"] == pytest.approx((1 / 3) / 3)
     assert metrics["recall_at_k"] == pytest.approx(0.5 / 3)
     assert ranking_metrics(lists, targets, k=2)["hit_rate_at_k"] == 0.0
+
+
+def test_fit_cache_serves_only_the_same_matrix_and_parameters():
+    pairs = planted_pairs()
+    matrix = als.matrix_from_weights(pairs)
+    first = als.fit(matrix, factors=3, iterations=4)
+    assert als.fit(als.matrix_from_weights(pairs.iloc[::-1]), factors=3, iterations=4) is first
+    assert als.fit(matrix, factors=3, iterations=5) is not first
+    assert als.fit(matrix, factors=3, iterations=4, random_state=1) is not first
+    # one pair weighs more: another matrix, another fit
+    heavier = pairs.assign(weight=np.where(pairs.index == 0, 2.0, pairs["weight"]))
+    refit = als.fit(als.matrix_from_weights(heavier), factors=3, iterations=4)
+    assert refit is not first
+    assert not np.array_equal(refit.item_factors, first.item_factors)
+    # bounded: the oldest fits are dropped
+    for iterations in range(1, 2 + als._FIT_CACHE_SIZE):
+        als.fit(matrix, factors=2, iterations=iterations)
+    assert len(als._fit_cache) == als._FIT_CACHE_SIZE
+    assert als.fit(matrix, factors=3, iterations=4) is not first
 
 
 def test_fit_does_not_warn_about_blas_threads():
