@@ -202,8 +202,8 @@ def recommend(
         )
 
     top = min(n, n_items)
-    # a pool a little deeper than n, so items tied at the boundary after rounding are
-    # still ordered by item_id
+    # a pool a little deeper than n (each visitor's top + 8 raw scores), so items tied
+    # at the boundary after rounding are still ordered by item_id
     pool = min(top + 8, n_items)
     out_visitors, out_items, out_scores, out_ranks = [], [], [], []
     with threadpool_limits(limits=1):
@@ -212,7 +212,7 @@ def recommend(
             scores = model.visitor_factors[positions[start:stop]] @ model.item_factors.T
             block = excluded[start:stop].tocoo()
             scores[block.row, block.col] = -np.inf
-            rows, cols = _pool_entries(scores, pool)
+            rows, cols = _top_raw(scores, pool)
             values = np.round(scores[rows, cols].astype(np.float64), 6)
             finite = np.isfinite(values)
             rows, cols, values = rows[finite], cols[finite], values[finite]
@@ -233,6 +233,34 @@ def recommend(
             "rank": np.concatenate(out_ranks).astype(np.int64),
         }
     )
+
+
+def _top_raw(scores: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's ``pool`` largest scores, grouped by row.
+
+    The set is np.argpartition's (the row's ``pool`` largest; where equal scores straddle
+    the ``pool``-th place, argpartition's pick among them), found by :func:`_pool_entries`
+    for every row whose ``pool`` largest are unambiguous and by argpartition only for the
+    rows where they are not (rows are independent in argpartition: the same pick).
+    """
+    n_rows, n_columns = scores.shape
+    if pool >= n_columns:
+        return _pool_entries(scores, pool)
+    rows, cols = _pool_entries(scores, pool)
+    raw = scores[rows, cols]
+    order = np.lexsort((cols, -raw, rows))
+    rows, cols, raw = rows[order], cols[order], raw[order]
+    rank = _rank_within(rows)
+    # the (pool + 1)-th largest equal to the pool-th: which of them is in is argpartition's
+    after = np.flatnonzero(rank == pool + 1)
+    tied = np.unique(rows[after[raw[after] == raw[after - 1]]])
+    keep = (rank <= pool) & ~np.isin(rows, tied)
+    rows, cols = rows[keep], cols[keep]
+    if tied.size:
+        picked = np.argpartition(scores[tied], n_columns - pool, axis=1)[:, n_columns - pool :]
+        rows = np.concatenate([rows, np.repeat(tied, pool)])
+        cols = np.concatenate([cols, picked.ravel()])
+    return rows, cols
 
 
 def _pool_entries(scores: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:

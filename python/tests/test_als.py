@@ -163,6 +163,21 @@ def test_pool_entries_hold_each_rows_largest():
         assert (np.diff(rows) >= 0).all()
 
 
+@pytest.mark.parametrize("pool", [1, 4, 9, 28])
+def test_top_raw_is_argpartitions_set(pool):
+    # many exact ties (the boundary often inside a run of equal scores), excluded (-inf)
+    # entries, a row of zeros: the same (row, column) set as an argpartition of every row
+    rng = np.random.default_rng(pool)
+    scores = rng.integers(0, 6, size=(60, 97)).astype(np.float32)
+    scores[rng.random(scores.shape) < 0.2] = -np.inf
+    scores[3] = 0.0
+    rows, cols = als._top_raw(scores, pool)
+    picked = np.argpartition(scores, scores.shape[1] - pool, axis=1)[:, scores.shape[1] - pool :]
+    expected = {(row, col) for row in range(scores.shape[0]) for col in picked[row]}
+    assert len(rows) == len(expected) == scores.shape[0] * pool
+    assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+
+
 def test_recommend_ties_by_item_id_and_unknown_visitors():
     model = als.AlsModel(
         visitor_factors=np.array([[1.0], [0.0]], dtype=np.float32),
