@@ -422,7 +422,7 @@ def candidates(
     matrix = matrix_from_weights(pairs)
     model = fit(matrix, random_state=random_state, **params)
     # only visitors both asked for and in the matrix are scored or excluded
-    asked = np.intersect1d(np.asarray(visitor_ids, dtype=np.int64), matrix.visitor_ids)
+    asked = matrix.visitor_ids[np.isin(matrix.visitor_ids, np.asarray(visitor_ids, dtype=np.int64))]
     pair_visitors = pairs["visitor_id"].to_numpy(dtype=np.int64)
     seen = pairs.loc[np.isin(pair_visitors, asked), ["visitor_id", "item_id"]]
     return recommend(model, asked, n, exclude=seen)
