@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,13 +39,12 @@ DEFAULT_GRID = {
     "iterations": (10, 20),
 }
 RECOMMEND_COLUMNS = ["visitor_id", "item_id", "score", "rank"]
-# the last few fits of this process, by a digest of their matrix and parameters: the
-# search fits the training cutoff's matrix with every grid point, and
-# int_recommendation_als_candidates fits it again with the chosen one (same input, so
-# the same bits: fit is deterministic); a handful of factor arrays, a few MB each
-_FIT_CACHE_SIZE = 4
-_fit_cache: OrderedDict[str, AlsModel] = OrderedDict()
-_fit_cache_lock = threading.Lock()
+# the chosen fit of the last hyper-parameter search in this process, by a digest of its
+# matrix and parameters (:func:`_fit_key`): int_recommendation_als_candidates fits the
+# searched (training) cutoff's matrix with the chosen values again, the same input and so
+# the same bits (fit is deterministic); :func:`fit` serves that one call from here
+_searched_fit: dict[str, AlsModel] = {}
+_searched_fit_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -78,24 +76,28 @@ def fit(
 ) -> AlsModel:
     """Fit ALS deterministically (fixed seed, one BLAS thread, one implicit thread).
 
-    The same matrix and parameters give the same factors, so a fit repeated in one
-    process is served from a small cache (:func:`_fit_key`) instead of being refitted."""
+    The fit a :func:`search_hyperparameters` just made with the values it chose (same
+    matrix, same parameters: the same factors) is returned once instead of refitted."""
     key = _fit_key(interactions, factors, regularization, iterations, alpha, random_state)
-    with _fit_cache_lock:
-        cached = _fit_cache.get(key)
-    if cached is not None:
-        return cached
-    model = _fit(interactions, factors, regularization, iterations, alpha, random_state)
-    with _fit_cache_lock:
-        _fit_cache[key] = model
-        while len(_fit_cache) > _FIT_CACHE_SIZE:
-            _fit_cache.popitem(last=False)
-    return model
+    with _searched_fit_lock:
+        searched = _searched_fit.pop(key, None)
+    if searched is not None:
+        return searched
+    return _fit(interactions, factors, regularization, iterations, alpha, random_state)
 
 
-def _fit_key(interactions: InteractionMatrix, *params: float) -> str:
+def _fit_key(
+    interactions: InteractionMatrix,
+    factors: int,
+    regularization: float,
+    iterations: int,
+    alpha: float,
+    random_state: int,
+) -> str:
     """Digest of the matrix (values, structure, row and column ids) and the parameters."""
     matrix = interactions.matrix
+    params = (int(factors), float(regularization), int(iterations), float(alpha))
+    params = (*params, int(random_state))
     digest = hashlib.blake2b(repr((matrix.shape, matrix.dtype.str, params)).encode())
     for array in (
         matrix.indptr,
@@ -327,12 +329,19 @@ def search_hyperparameters(
     ]
 
     rows = []
+    # the best fit so far (first of equals), kept for fit() to serve (one model in memory)
+    best_fit, best_score = None, None
     for params in _grid_points(grid):
-        model = fit(matrix, random_state=random_state, **params)
+        model = _fit(matrix, alpha=1.0, random_state=random_state, **params)
         lists = recommend(model, evaluated, k, exclude=seen)
         metrics = ranking_metrics(lists, targets, k, evaluated)
         rows.append({**params, **metrics})
+        score = (metrics["hit_rate_at_k"], metrics["mrr_at_k"])
+        if best_score is None or score > best_score:
+            best_fit, best_score = (params, model), score
     scores = pd.DataFrame(rows)
+    with _searched_fit_lock:
+        _searched_fit.clear()
     if scores.empty or scores["n_evaluated"].iloc[0] == 0:
         best = {name: grid[name][0] for name in GRID_NAMES}
         return best, scores
@@ -343,6 +352,11 @@ def search_hyperparameters(
         "regularization": float(best_row["regularization"]),
         "iterations": int(best_row["iterations"]),
     }
+    params, model = best_fit
+    if params == best:
+        key = _fit_key(matrix, **best, alpha=1.0, random_state=random_state)
+        with _searched_fit_lock:
+            _searched_fit[key] = model
     return best, scores
 
 

@@ -13,9 +13,9 @@ from rocketmart.ranking import ranking_metrics
 
 
 @pytest.fixture(autouse=True)
-def no_cached_fits():
-    """Every test fits for real (fit's per-process cache is emptied before each)."""
-    als._fit_cache.clear()
+def no_searched_fit():
+    """Every test starts without a search's fit for fit() to serve."""
+    als._searched_fit.clear()
 
 
 def planted_events(seed=0, n_visitors=120, start="2015-06-01"):
@@ -70,8 +70,7 @@ def test_fit_and_recommend_are_deterministic():
     matrix = als.matrix_from_weights(pairs)
     first_model = als.fit(matrix, factors=4, iterations=8)
     first = als.recommend(first_model, None, 5)
-    # refitted (not from the cache) on the same pairs in another row order: the same bits
-    als._fit_cache.clear()
+    # refitted on the same pairs in another row order: the same bits
     again = als.fit(als.matrix_from_weights(pairs.sample(frac=1.0, random_state=3)), 4, 0.1, 8)
     np.testing.assert_array_equal(first_model.item_factors, again.item_factors)
     np.testing.assert_array_equal(first_model.visitor_factors, again.visitor_factors)
@@ -301,23 +300,29 @@ def test_ranking_metrics_hand_computed():
     assert ranking_metrics(lists, targets, k=2)["hit_rate_at_k"] == 0.0
 
 
-def test_fit_cache_serves_only_the_same_matrix_and_parameters():
-    pairs = planted_pairs()
+def test_fit_serves_the_searched_fit_once_and_only_for_its_input():
+    pairs, targets = validation_inputs(planted_events(), "2015-06-21", 5)
     matrix = als.matrix_from_weights(pairs)
-    first = als.fit(matrix, factors=3, iterations=4)
-    assert als.fit(als.matrix_from_weights(pairs.iloc[::-1]), factors=3, iterations=4) is first
-    assert als.fit(matrix, factors=3, iterations=5) is not first
-    assert als.fit(matrix, factors=3, iterations=4, random_state=1) is not first
-    # one pair weighs more: another matrix, another fit
+    grid = {"factors": (2, 3), "regularization": (0.1,), "iterations": (4,)}
+    best, _ = als.search_hyperparameters(pairs, targets, grid=grid, k=5)
+    other = {**best, "factors": 5 - best["factors"]}  # the grid point not chosen
+    assert als.fit(matrix, **other) is not None and len(als._searched_fit) == 1
+    # another matrix (one weight changed) or another seed: not the searched fit
     heavier = pairs.assign(weight=np.where(pairs.index == 0, 2.0, pairs["weight"]))
-    refit = als.fit(als.matrix_from_weights(heavier), factors=3, iterations=4)
-    assert refit is not first
-    assert not np.array_equal(refit.item_factors, first.item_factors)
-    # bounded: the oldest fits are dropped
-    for iterations in range(1, 2 + als._FIT_CACHE_SIZE):
-        als.fit(matrix, factors=2, iterations=iterations)
-    assert len(als._fit_cache) == als._FIT_CACHE_SIZE
-    assert als.fit(matrix, factors=3, iterations=4) is not first
+    als.fit(als.matrix_from_weights(heavier), **best)
+    als.fit(matrix, **best, random_state=1)
+    assert len(als._searched_fit) == 1
+    # the chosen values on the same pairs (any row order): served, once, and the same bits
+    # as a fit of its own
+    served = als.fit(als.matrix_from_weights(pairs.iloc[::-1]), **best)
+    assert not als._searched_fit
+    refit = als.fit(matrix, **best)
+    assert refit is not served
+    np.testing.assert_array_equal(served.item_factors, refit.item_factors)
+    np.testing.assert_array_equal(served.visitor_factors, refit.visitor_factors)
+    # a search with nobody to evaluate keeps no fit
+    als.search_hyperparameters(*validation_inputs(planted_events(), "2015-05-01", 5), grid=grid)
+    assert not als._searched_fit
 
 
 def test_fit_does_not_warn_about_blas_threads():
