@@ -86,19 +86,12 @@ def fit(
     return _fit(interactions, factors, regularization, iterations, alpha, random_state)
 
 
-def _fit_key(
-    interactions: InteractionMatrix,
-    factors: int,
-    regularization: float,
-    iterations: int,
-    alpha: float,
-    random_state: int,
-) -> str:
-    """Digest of the matrix (values, structure, row and column ids) and the parameters."""
+def _fit_key(interactions: InteractionMatrix, *params: float) -> str:
+    """Digest of the matrix (values, structure, row and column ids) and the parameters
+    (factors, regularization, iterations, alpha, random_state; compared as floats)."""
     matrix = interactions.matrix
-    params = (int(factors), float(regularization), int(iterations), float(alpha))
-    params = (*params, int(random_state))
-    digest = hashlib.blake2b(repr((matrix.shape, matrix.dtype.str, params)).encode())
+    values = tuple(float(value) for value in params)
+    digest = hashlib.blake2b(repr((matrix.shape, matrix.dtype.str, values)).encode())
     for array in (
         matrix.indptr,
         matrix.indices,
@@ -354,7 +347,9 @@ def search_hyperparameters(
     }
     params, model = best_fit
     if params == best:
-        key = _fit_key(matrix, **best, alpha=1.0, random_state=random_state)
+        key = _fit_key(
+            matrix, best["factors"], best["regularization"], best["iterations"], 1.0, random_state
+        )
         with _searched_fit_lock:
             _searched_fit[key] = model
     return best, scores
