@@ -231,7 +231,7 @@ def recommend(
 
 
 def _top_raw(scores: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of each row's ``pool`` largest scores, grouped by row.
+    """(row, column) of each row's ``pool`` largest scores (in no particular order).
 
     The set is np.argpartition's (the row's ``pool`` largest; where equal scores straddle
     the ``pool``-th place, argpartition's pick among them), found by :func:`_pool_entries`
