@@ -2,28 +2,26 @@
 
 Pure functions over frames and arrays:
 
-- :func:`build_matrix`: the weighted visitor x item CSR matrix from interactions
-  (visitor_id, item_id, event_type[, event_at]); an interaction's value is
-  log1p(sum of the event-type weights of its events), weights from the
-  ``event_type_weights`` seed (1 view, 5 cart, 10 transaction).
+- :func:`matrix_from_weights`: the weighted visitor x item CSR matrix from the pairs of
+  the dbt model int_recommendation_als_pairs (visitor_id, item_id, weight = the summed
+  event-type weights of the pair's events; bots, long-tail items and one-item visitors
+  already filtered in SQL); a pair's value is log1p(weight).
 - :func:`fit`: ALS with a fixed ``random_state``, one BLAS thread and ``num_threads=1``,
   so the same matrix always gives the same factors.
 - :func:`recommend`: each visitor's top-``n`` items by factor dot product, excluding given
   (visitor, item) pairs; ties by item_id.
-- :func:`matrix_from_weights` / :func:`candidates`: the matrix from already summed pairs
-  (the dbt model int_recommendation_als_pairs: bots, long-tail items and one-item
-  visitors filtered in SQL) and one cutoff's fit + lists.
+- :func:`candidates`: one cutoff's fit + lists.
 - :func:`search_hyperparameters` / :func:`search_table`: a small grid over factors,
   regularisation and iterations scored by HR@k on a validation window: fitted on the
   pairs at the window's start, scored on the items visitors first touched in it (both
   passed in, so later rows are never seen).
-- :func:`fit_per_tier` / :func:`recommend_per_tier`: one model per value tier, visitors
-  without a tier on the global model.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +31,6 @@ from threadpoolctl import threadpool_limits
 
 from rocketmart.ranking import ranking_metrics
 
-DEFAULT_WEIGHTS = {"view": 1.0, "addtocart": 5.0, "transaction": 10.0}
 # the hyper-parameters of a grid, in the order grid points are enumerated
 GRID_NAMES = ("factors", "regularization", "iterations")
 DEFAULT_GRID = {
@@ -42,6 +39,12 @@ DEFAULT_GRID = {
     "iterations": (10, 20),
 }
 RECOMMEND_COLUMNS = ["visitor_id", "item_id", "score", "rank"]
+# the chosen fit of the last hyper-parameter search in this process, by a digest of its
+# matrix and parameters (:func:`_fit_key`): int_recommendation_als_candidates fits the
+# searched (training) cutoff's matrix with the chosen values again, the same input and so
+# the same bits (fit is deterministic); :func:`fit` serves that one call from here
+_searched_fit: dict[str, AlsModel] = {}
+_searched_fit_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -63,35 +66,6 @@ class AlsModel:
     item_ids: np.ndarray
 
 
-def weights_from_seed(seed: pd.DataFrame) -> dict[str, float]:
-    """{event_type: popularity_weight} from the event_type_weights seed frame."""
-    return dict(zip(seed["event_type"], seed["popularity_weight"].astype(float), strict=True))
-
-
-def build_matrix(
-    interactions: pd.DataFrame,
-    weights: dict[str, float] | None = None,
-    max_items_per_visitor: int | None = None,
-    min_items_per_visitor: int = 1,
-) -> InteractionMatrix:
-    """Weighted visitor x item matrix: value = log1p(sum of event weights of the pair).
-
-    Unknown event types weigh 0 (and so add nothing). Visitors with more than
-    ``max_items_per_visitor`` distinct items (bot-like) are left out, as are visitors
-    with fewer than ``min_items_per_visitor`` (at full scale most visitors have one
-    item: they carry no co-occurrence and dominate the fit's cost).
-    """
-    weights = DEFAULT_WEIGHTS if weights is None else weights
-    frame = pd.DataFrame(
-        {
-            "visitor_id": interactions["visitor_id"].to_numpy(dtype=np.int64),
-            "item_id": interactions["item_id"].to_numpy(dtype=np.int64),
-            "weight": interactions["event_type"].map(weights).fillna(0.0).to_numpy(float),
-        }
-    )
-    return _matrix(frame, max_items_per_visitor, min_items_per_visitor)
-
-
 def fit(
     interactions: InteractionMatrix,
     factors: int = 32,
@@ -100,7 +74,44 @@ def fit(
     alpha: float = 1.0,
     random_state: int = 42,
 ) -> AlsModel:
-    """Fit ALS deterministically (fixed seed, one BLAS thread, one implicit thread)."""
+    """Fit ALS deterministically (fixed seed, one BLAS thread, one implicit thread).
+
+    The fit a :func:`search_hyperparameters` just made with the values it chose (same
+    matrix, same parameters: the same factors) is returned once instead of refitted."""
+    key = _fit_key(interactions, factors, regularization, iterations, alpha, random_state)
+    with _searched_fit_lock:
+        searched = _searched_fit.pop(key, None)
+    if searched is not None:
+        return searched
+    return _fit(interactions, factors, regularization, iterations, alpha, random_state)
+
+
+def _fit_key(interactions: InteractionMatrix, *params: float) -> str:
+    """Digest of the matrix (values, structure, row and column ids) and the parameters
+    (factors, regularization, iterations, alpha, random_state; compared as floats)."""
+    matrix = interactions.matrix
+    values = tuple(float(value) for value in params)
+    digest = hashlib.blake2b(repr((matrix.shape, matrix.dtype.str, values)).encode())
+    for array in (
+        matrix.indptr,
+        matrix.indices,
+        matrix.data,
+        interactions.visitor_ids,
+        interactions.item_ids,
+    ):
+        digest.update(repr((array.dtype.str, array.shape)).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def _fit(
+    interactions: InteractionMatrix,
+    factors: int,
+    regularization: float,
+    iterations: int,
+    alpha: float,
+    random_state: int,
+) -> AlsModel:
     from implicit.cpu.als import AlternatingLeastSquares
 
     n_visitors, n_items = interactions.matrix.shape
@@ -130,24 +141,6 @@ def fit(
     )
 
 
-def restrict_items(model: AlsModel, matrix: InteractionMatrix, max_items: int | None) -> AlsModel:
-    """The model scoring only the ``max_items`` items with the most visitors in ``matrix``
-    (ties: item_id), so a top-N costs visitors x max_items instead of the whole catalogue.
-    None (or a catalogue already that small) = unchanged."""
-    n_items = model.item_ids.size
-    if max_items is None or n_items <= max_items:
-        return model
-    n_visitors = np.asarray(matrix.matrix.getnnz(axis=0))
-    # most visitors first; lexsort is stable, so equal counts keep item_id order
-    keep = np.sort(np.lexsort((np.arange(n_items), -n_visitors))[:max_items])
-    return AlsModel(
-        visitor_factors=model.visitor_factors,
-        item_factors=model.item_factors[keep],
-        visitor_ids=model.visitor_ids,
-        item_ids=model.item_ids[keep],
-    )
-
-
 def _empty_recommendations() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -171,8 +164,8 @@ def recommend(
     ``visitor_ids`` None = every visitor of the model; visitors unknown to the model get
     no rows. ``exclude`` (visitor_id, item_id) pairs are never recommended. Ties are
     broken by item_id; scores are rounded to 6 decimals so float noise cannot reorder.
-    Cost: one dense (batch x items) product and an argpartition per batch, i.e. about
-    visitors x items x factors flops; restrict either for a full catalogue.
+    Cost: one dense (batch x items) product per batch, i.e. about visitors x items x
+    factors flops, and a few linear passes over it (:func:`_pool_entries`).
     """
     if visitor_ids is None:
         visitor_ids = model.visitor_ids
@@ -204,8 +197,8 @@ def recommend(
         )
 
     top = min(n, n_items)
-    # a pool a little deeper than n, so items tied at the boundary after rounding are
-    # still ordered by item_id (argpartition itself is deterministic for equal input)
+    # a pool a little deeper than n (each visitor's top + 8 raw scores), so items tied
+    # at the boundary after rounding are still ordered by item_id
     pool = min(top + 8, n_items)
     out_visitors, out_items, out_scores, out_ranks = [], [], [], []
     with threadpool_limits(limits=1):
@@ -214,14 +207,8 @@ def recommend(
             scores = model.visitor_factors[positions[start:stop]] @ model.item_factors.T
             block = excluded[start:stop].tocoo()
             scores[block.row, block.col] = -np.inf
-            if pool < n_items:
-                # the pool largest (partitioning scores itself: no negated copy)
-                cols = np.argpartition(scores, n_items - pool, axis=1)[:, n_items - pool :]
-            else:
-                cols = np.broadcast_to(np.arange(n_items), scores.shape)
-            values = np.round(np.take_along_axis(scores, cols, axis=1).astype(np.float64), 6)
-            rows = np.broadcast_to(np.arange(stop - start)[:, None], cols.shape)
-            rows, cols, values = rows.ravel(), cols.ravel(), values.ravel()
+            rows, cols = _top_raw(scores, pool)
+            values = np.round(scores[rows, cols].astype(np.float64), 6)
             finite = np.isfinite(values)
             rows, cols, values = rows[finite], cols[finite], values[finite]
             # exact order: score desc, item index asc (= item_id asc: item_ids are sorted)
@@ -241,6 +228,54 @@ def recommend(
             "rank": np.concatenate(out_ranks).astype(np.int64),
         }
     )
+
+
+def _top_raw(scores: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's ``pool`` largest scores (in no particular order).
+
+    The set is np.argpartition's (the row's ``pool`` largest; where equal scores straddle
+    the ``pool``-th place, argpartition's pick among them), found by :func:`_pool_entries`
+    for every row whose ``pool`` largest are unambiguous and by argpartition only for the
+    rows where they are not (rows are independent in argpartition: the same pick).
+    """
+    n_rows, n_columns = scores.shape
+    if pool >= n_columns:
+        return _pool_entries(scores, pool)
+    rows, cols = _pool_entries(scores, pool)
+    raw = scores[rows, cols]
+    order = np.lexsort((cols, -raw, rows))
+    rows, cols, raw = rows[order], cols[order], raw[order]
+    rank = _rank_within(rows)
+    # the (pool + 1)-th largest equal to the pool-th: which of them is in is argpartition's
+    after = np.flatnonzero(rank == pool + 1)
+    tied = np.unique(rows[after[raw[after] == raw[after - 1]]])
+    keep = (rank <= pool) & ~np.isin(rows, tied)
+    rows, cols = rows[keep], cols[keep]
+    if tied.size:
+        picked = np.argpartition(scores[tied], n_columns - pool, axis=1)[:, n_columns - pool :]
+        rows = np.concatenate([rows, np.repeat(tied, pool)])
+        cols = np.concatenate([cols, picked.ravel()])
+    return rows, cols
+
+
+def _pool_entries(scores: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every entry of ``scores`` at or above its row's threshold, a
+    threshold at most the row's ``pool``-th largest value: each row's ``pool`` largest
+    entries and every entry tied with them (maybe a few more), in row-major order.
+
+    The threshold is the ``pool``-th largest of the row's block maxima (blocks of
+    adjacent columns, ~4 x pool of them): ``pool`` distinct entries reach it. Block
+    maxima and one comparison cost a few linear passes, a fraction of an argpartition
+    of every row. ``pool`` >= the columns: every entry.
+    """
+    n_rows, n_columns = scores.shape
+    if pool >= n_columns:
+        return np.nonzero(np.ones(scores.shape, dtype=bool))
+    width = max(1, n_columns // (4 * pool))
+    block_max = np.maximum.reduceat(scores, np.arange(0, n_columns, width), axis=1)
+    n_blocks = block_max.shape[1]
+    threshold = np.partition(block_max, n_blocks - pool, axis=1)[:, n_blocks - pool]
+    return np.nonzero(scores >= threshold[:, None])
 
 
 def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
@@ -266,7 +301,6 @@ def search_hyperparameters(
     grid: dict[str, tuple] | None = None,
     k: int = 10,
     random_state: int = 42,
-    max_candidate_items: int | None = None,
 ) -> tuple[dict, pd.DataFrame]:
     """Choose (factors, regularization, iterations) on a validation window.
 
@@ -275,10 +309,8 @@ def search_hyperparameters(
     item_id) = the items each visitor first touched in the window. Only the window's
     data is passed in, so nothing after it can be seen. Evaluated = the matrix's visitors
     with a target; their matrix items are excluded from their lists. Each grid point is
-    one fit; score = HR@k (ties: MRR@k, then the first grid point).
-    ``max_candidate_items`` restricts the lists to that many most-visited items (as
-    :func:`candidates` does). Returns (best parameters, one row per grid point with
-    hit_rate_at_k, mrr_at_k, n_evaluated).
+    one fit; score = HR@k (ties: MRR@k, then the first grid point). Returns (best
+    parameters, one row per grid point with hit_rate_at_k, mrr_at_k, n_evaluated).
     """
     grid = DEFAULT_GRID if grid is None else grid
     matrix = matrix_from_weights(pairs)
@@ -290,14 +322,19 @@ def search_hyperparameters(
     ]
 
     rows = []
+    # the best fit so far (first of equals), kept for fit() to serve (one model in memory)
+    best_fit, best_score = None, None
     for params in _grid_points(grid):
-        model = restrict_items(
-            fit(matrix, random_state=random_state, **params), matrix, max_candidate_items
-        )
+        model = _fit(matrix, alpha=1.0, random_state=random_state, **params)
         lists = recommend(model, evaluated, k, exclude=seen)
         metrics = ranking_metrics(lists, targets, k, evaluated)
         rows.append({**params, **metrics})
+        score = (metrics["hit_rate_at_k"], metrics["mrr_at_k"])
+        if best_score is None or score > best_score:
+            best_fit, best_score = (params, model), score
     scores = pd.DataFrame(rows)
+    with _searched_fit_lock:
+        _searched_fit.clear()
     if scores.empty or scores["n_evaluated"].iloc[0] == 0:
         best = {name: grid[name][0] for name in GRID_NAMES}
         return best, scores
@@ -308,64 +345,14 @@ def search_hyperparameters(
         "regularization": float(best_row["regularization"]),
         "iterations": int(best_row["iterations"]),
     }
-    return best, scores
-
-
-def fit_per_tier(
-    interactions: pd.DataFrame,
-    tiers: pd.DataFrame,
-    params: dict,
-    weights: dict[str, float] | None = None,
-    max_items_per_visitor: int | None = None,
-    random_state: int = 42,
-    min_items_per_visitor: int = 1,
-) -> dict[str | None, AlsModel]:
-    """One model per value_tier (on its visitors' interactions) plus None = global.
-
-    ``tiers`` has visitor_id, value_tier (null tiers are ignored).
-    """
-    models: dict[str | None, AlsModel] = {
-        None: fit(
-            build_matrix(interactions, weights, max_items_per_visitor, min_items_per_visitor),
-            **params,
-            random_state=random_state,
+    params, model = best_fit
+    if params == best:
+        key = _fit_key(
+            matrix, best["factors"], best["regularization"], best["iterations"], 1.0, random_state
         )
-    }
-    tiers = tiers.dropna(subset=["value_tier"])
-    for tier in sorted(tiers["value_tier"].unique()):
-        members = tiers.loc[tiers["value_tier"] == tier, "visitor_id"]
-        tier_events = interactions[interactions["visitor_id"].isin(members)]
-        matrix = build_matrix(tier_events, weights, max_items_per_visitor, min_items_per_visitor)
-        models[tier] = fit(matrix, **params, random_state=random_state)
-    return models
-
-
-def recommend_per_tier(
-    models: dict[str | None, AlsModel],
-    tiers: pd.DataFrame,
-    visitor_ids: np.ndarray,
-    n: int,
-    exclude: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Lists from each visitor's tier model; visitors without a tier (or unknown to their
-    tier's model) from the global model (key None). Adds a ``model`` column (tier or
-    'global')."""
-    visitor_ids = np.unique(np.asarray(visitor_ids, dtype=np.int64))
-    tiers = tiers.dropna(subset=["value_tier"])
-    tiers = tiers[tiers["visitor_id"].isin(visitor_ids)]
-    parts = []
-    served = np.zeros(0, dtype=np.int64)
-    for tier, model in models.items():
-        if tier is None:
-            continue
-        members = tiers.loc[tiers["value_tier"] == tier, "visitor_id"].to_numpy(np.int64)
-        lists = recommend(model, members, n, exclude)
-        parts.append(lists.assign(model=str(tier)))
-        served = np.union1d(served, lists["visitor_id"].to_numpy(np.int64))
-    rest = np.setdiff1d(visitor_ids, served)
-    parts.append(recommend(models[None], rest, n, exclude).assign(model="global"))
-    result = pd.concat(parts, ignore_index=True)
-    return result.sort_values(["visitor_id", "rank"], kind="stable").reset_index(drop=True)
+        with _searched_fit_lock:
+            _searched_fit[key] = model
+    return best, scores
 
 
 SEARCH_COLUMNS = [
@@ -384,7 +371,6 @@ def search_table(
     targets: pd.DataFrame,
     grid: dict[str, tuple] | None = None,
     k: int = 10,
-    max_candidate_items: int | None = None,
 ) -> pd.DataFrame:
     """:func:`search_hyperparameters` as one row per grid point, the chosen one flagged.
 
@@ -392,9 +378,7 @@ def search_table(
     the validation window has no evaluable visitor).
     """
     grid = DEFAULT_GRID if grid is None else grid
-    best, scores = search_hyperparameters(
-        pairs, targets, grid=grid, k=k, max_candidate_items=max_candidate_items
-    )
+    best, scores = search_hyperparameters(pairs, targets, grid=grid, k=k)
     if scores.empty:
         scores = pd.DataFrame(_grid_points(grid))
         for column in ["hit_rate_at_k", "mrr_at_k"]:
@@ -413,37 +397,21 @@ def search_table(
     return scores[SEARCH_COLUMNS].reset_index(drop=True)
 
 
-def matrix_from_weights(
-    pairs: pd.DataFrame,
-    max_items_per_visitor: int | None = None,
-    min_items_per_visitor: int = 1,
-) -> InteractionMatrix:
-    """The :func:`build_matrix` matrix from already summed pairs (visitor_id, item_id,
-    weight = sum of the event-type weights of the pair's events): value = log1p(weight)."""
-    frame = pd.DataFrame(
-        {
-            "visitor_id": pairs["visitor_id"].to_numpy(dtype=np.int64),
-            "item_id": pairs["item_id"].to_numpy(dtype=np.int64),
-            "weight": pairs["weight"].to_numpy(dtype=np.float64),
-        }
+def matrix_from_weights(pairs: pd.DataFrame) -> InteractionMatrix:
+    """The visitor x item CSR matrix of ``pairs`` (visitor_id, item_id, weight: one row
+    per pair, as int_recommendation_als_pairs has): value = log1p(weight), float32; pairs
+    with weight <= 0 add nothing. Rows = the sorted visitor ids, columns = the sorted item
+    ids (of the pairs with a positive weight)."""
+    weight = pairs["weight"].to_numpy(dtype=np.float64)
+    positive = weight > 0
+    visitor_ids, visitor_index = np.unique(
+        pairs["visitor_id"].to_numpy(dtype=np.int64)[positive], return_inverse=True
     )
-    return _matrix(frame, max_items_per_visitor, min_items_per_visitor)
-
-
-def _matrix(
-    frame: pd.DataFrame, max_items_per_visitor: int | None, min_items_per_visitor: int
-) -> InteractionMatrix:
-    """Weighted pairs (visitor_id, item_id, weight) -> log1p-valued CSR matrix."""
-    pairs = frame.groupby(["visitor_id", "item_id"], sort=True, as_index=False)["weight"].sum()
-    pairs = pairs[pairs["weight"] > 0]
-    if len(pairs):
-        n_items = pairs.groupby("visitor_id")["item_id"].transform("size")
-        upper = np.inf if max_items_per_visitor is None else max_items_per_visitor
-        pairs = pairs[(n_items <= upper) & (n_items >= min_items_per_visitor)]
-    visitor_ids, visitor_index = np.unique(pairs["visitor_id"].to_numpy(), return_inverse=True)
-    item_ids, item_index = np.unique(pairs["item_id"].to_numpy(), return_inverse=True)
+    item_ids, item_index = np.unique(
+        pairs["item_id"].to_numpy(dtype=np.int64)[positive], return_inverse=True
+    )
     matrix = sparse.csr_matrix(
-        (np.log1p(pairs["weight"].to_numpy()).astype(np.float32), (visitor_index, item_index)),
+        (np.log1p(weight[positive]).astype(np.float32), (visitor_index, item_index)),
         shape=(visitor_ids.size, item_ids.size),
     )
     return InteractionMatrix(matrix=matrix, visitor_ids=visitor_ids, item_ids=item_ids)
@@ -455,19 +423,15 @@ def candidates(
     n: int,
     params: dict,
     random_state: int = 42,
-    max_candidate_items: int | None = None,
 ) -> pd.DataFrame:
     """ALS candidates of one cutoff: fit on ``pairs`` (visitor_id, item_id, weight = the
     summed event-type weights: the cutoff's ALS matrix, visitors and items already
     filtered), then the top ``n`` items per visitor of ``visitor_ids`` that the visitor
-    never had (their own pairs are excluded). Visitors outside the matrix get no rows.
-    ``max_candidate_items``: only that many most-visited items are scored (cost)."""
+    never had (their own pairs are excluded). Visitors outside the matrix get no rows."""
     matrix = matrix_from_weights(pairs)
-    model = restrict_items(
-        fit(matrix, random_state=random_state, **params), matrix, max_candidate_items
-    )
+    model = fit(matrix, random_state=random_state, **params)
     # only visitors both asked for and in the matrix are scored or excluded
-    asked = np.intersect1d(np.asarray(visitor_ids, dtype=np.int64), matrix.visitor_ids)
+    asked = matrix.visitor_ids[np.isin(matrix.visitor_ids, np.asarray(visitor_ids, dtype=np.int64))]
     pair_visitors = pairs["visitor_id"].to_numpy(dtype=np.int64)
     seen = pairs.loc[np.isin(pair_visitors, asked), ["visitor_id", "item_id"]]
     return recommend(model, asked, n, exclude=seen)

@@ -1,7 +1,8 @@
-"""Ranking metrics shared by the ALS search, the re-ranker and offline evaluations.
+"""Ranking metrics of the ALS hyper-parameter search (rocketmart.als.search_hyperparameters).
 
-The visitor protocol of ``recommendation_evaluation``: a visitor's targets are the items
-they interacted with after a cutoff and never before it (repeats are not a
+The visitor protocol of ``recommendation_evaluation`` (whose SQL computes its own
+metrics): a visitor's targets are the items they interacted with after a cutoff and
+never before it (int_recommendation_new_item_targets; repeats are not a
 recommendation's merit); HR@k = share of evaluated visitors with a target in their top
 k; MRR@k = mean of 1 / rank of the first target in the top k (0 if none).
 """
@@ -10,15 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-
-def new_item_targets(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (visitor_id, item_id) of ``after`` that the visitor never had in ``before``."""
-    after_pairs = after[["visitor_id", "item_id"]].drop_duplicates()
-    before_pairs = before[["visitor_id", "item_id"]].drop_duplicates()
-    merged = after_pairs.merge(before_pairs, how="left", indicator=True)
-    targets = merged.loc[merged["_merge"] == "left_only", ["visitor_id", "item_id"]]
-    return targets.sort_values(["visitor_id", "item_id"]).reset_index(drop=True)
 
 
 def ranking_metrics(
