@@ -322,8 +322,9 @@ def search_hyperparameters(
     ]
 
     rows = []
-    # the best fit so far (first of equals), kept for fit() to serve (one model in memory)
-    best_fit, best_score = None, None
+    # the chosen grid point so far (the first of equal scores) and its fit: one model in
+    # memory, kept for fit() to serve
+    best_params, best_model, best_score = None, None, None
     for params in _grid_points(grid):
         model = _fit(matrix, alpha=1.0, random_state=random_state, **params)
         lists = recommend(model, evaluated, k, exclude=seen)
@@ -331,27 +332,23 @@ def search_hyperparameters(
         rows.append({**params, **metrics})
         score = (metrics["hit_rate_at_k"], metrics["mrr_at_k"])
         if best_score is None or score > best_score:
-            best_fit, best_score = (params, model), score
+            best_params, best_model, best_score = params, model, score
     scores = pd.DataFrame(rows)
     with _searched_fit_lock:
         _searched_fit.clear()
     if scores.empty or scores["n_evaluated"].iloc[0] == 0:
         best = {name: grid[name][0] for name in GRID_NAMES}
         return best, scores
-    order = scores.sort_values(["hit_rate_at_k", "mrr_at_k"], ascending=False, kind="stable").index
-    best_row = scores.loc[order[0]]
     best = {
-        "factors": int(best_row["factors"]),
-        "regularization": float(best_row["regularization"]),
-        "iterations": int(best_row["iterations"]),
+        "factors": int(best_params["factors"]),
+        "regularization": float(best_params["regularization"]),
+        "iterations": int(best_params["iterations"]),
     }
-    params, model = best_fit
-    if params == best:
-        key = _fit_key(
-            matrix, best["factors"], best["regularization"], best["iterations"], 1.0, random_state
-        )
-        with _searched_fit_lock:
-            _searched_fit[key] = model
+    key = _fit_key(
+        matrix, best["factors"], best["regularization"], best["iterations"], 1.0, random_state
+    )
+    with _searched_fit_lock:
+        _searched_fit[key] = best_model
     return best, scores
 
 
